@@ -1,0 +1,1 @@
+/* cmd_core.c: being written */

@@ -1,0 +1,1 @@
+/* cmd_ref.c: being written */

@@ -1,0 +1,131 @@
+/*
+** http.h: the web server (libmicrohttpd, thread pool + epoll) and the request
+** context every route handler gets.
+**
+** A handler is `int fn(Request *r)`: it fills the response with resp_* and returns
+** 0, or sets r->err and returns -1; the dispatcher then renders the error as RFC
+** 9457 problem JSON (API routes) or an HTML error page (pages), with the status
+** from err.c. Handlers never see the raw connection.
+**
+** Ownership: everything reachable from a Request (strings, the principal, the
+** store connection) lives until the response is sent; allocate per-request data
+** in r->arena. json_t values passed to resp_json are consumed.
+*/
+#ifndef LMIS_HTTP_H
+#define LMIS_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "err.h"
+#include "policy.h"
+#include "store.h"
+#include "util.h"
+
+typedef struct Server Server;
+typedef struct Request Request;
+
+typedef struct ServerConfig {
+  const char *zDb;
+  const char *zBind;         /* default 127.0.0.1 */
+  int port;                  /* 0 = ephemeral; the bound port is printed */
+  int nThreads;              /* MHD thread pool size */
+  size_t nMaxBody;           /* bytes, default 1 MiB */
+  size_t nMaxHeader;         /* per-connection memory for headers, default 32 KiB */
+  unsigned timeoutSec;       /* idle connection timeout, default 30 */
+  unsigned nMaxConn;         /* total connections, default 256 */
+  unsigned nMaxPerIp;        /* per address, default 32 */
+  bool bSecureCookies;       /* set Secure on cookies (behind TLS) */
+  const char *zAccessLog;    /* file, "-" for stderr, NULL for none */
+} ServerConfig;
+
+void server_config_default(ServerConfig *cfg);
+/* Start, print "listening on http://ADDR:PORT/" to stdout, block until SIGTERM or
+** SIGINT, then stop gracefully (in-flight requests finish). */
+int server_run(const ServerConfig *cfg, Err *e);
+
+typedef int (*RouteFn)(Request *r);
+
+enum {
+  ROUTE_API = 1,      /* JSON; errors as problem JSON */
+  ROUTE_PAGE = 2,     /* HTML; errors as an HTML page */
+  ROUTE_WRITE = 4,    /* changes state: needs CSRF token for cookie sessions */
+  ROUTE_PUBLIC_POST = 8, /* POST allowed without a session (login): uses the pre-session CSRF cookie */
+};
+
+typedef struct Route {
+  const char *zMethod;       /* "GET", "POST", ... */
+  const char *zPattern;      /* "/api/v1/isco/{code}" */
+  RouteFn xHandler;
+  const char *zAction;       /* policy action checked by the dispatcher */
+  unsigned flags;
+  const char *zSummary;      /* for the OpenAPI document and docs */
+} Route;
+
+const Route *routes_table(int *pn);    /* routes.c */
+/* Find the route for method+path; fills path parameters. Returns NULL with
+** *pbPathKnown set when the path exists under another method (405). */
+const Route *routes_match(const char *zMethod, const char *zPath, const char **azParam, int *pnParam,
+                          bool *pbPathKnown);
+
+struct Request {
+  Server *srv;
+  Arena *arena;
+  Store *store;             /* a pooled connection for this request */
+  const char *zMethod;
+  const char *zPath;        /* path without the query string */
+  const char *zAddr;        /* client address */
+  const char *zLang;        /* "en", "fr" or "es" (negotiated) */
+  const Route *route;
+  const char *azParam[4];   /* values of {..} in the pattern, in order */
+  int nParam;
+  const char *zBody;        /* request body, NUL-terminated */
+  size_t nBody;
+  Principal who;            /* public unless a session or token says otherwise */
+  const char *zCsrf;        /* the session's CSRF token (NULL without a session) */
+  bool bSecureCookies;
+  Err err;
+  /* response being built */
+  int status;
+  Buf out;
+  const char *zContentType;
+  void *pHeaders;           /* private */
+  void *pConn;              /* private */
+  void *pForm;              /* private: parsed form */
+};
+
+const char *req_query(Request *r, const char *zName);   /* decoded query parameter or NULL */
+const char *req_header(Request *r, const char *zName);
+const char *req_cookie(Request *r, const char *zName);
+/* Field of an application/x-www-form-urlencoded body (decoded) or NULL. */
+const char *req_form(Request *r, const char *zName);
+/* Parse the body as a JSON object; NULL with r->err set (400, JSON pointer) on failure.
+** The result is owned by the request. */
+json_t *req_json(Request *r);
+
+void resp_header(Request *r, const char *zName, const char *zValue);
+/* Set a cookie with HttpOnly, SameSite=Strict, Path=/ (+ Secure when configured).
+** nMaxAge < 0 deletes it. */
+void resp_cookie(Request *r, const char *zName, const char *zValue, long nMaxAge);
+void resp_json(Request *r, int status, json_t *j);
+void resp_redirect(Request *r, const char *zLocation);  /* 303 See Other */
+/* Set r->err and return -1, for `return req_fail(r, ERR_NOT_FOUND, "...")`. */
+int req_fail(Request *r, ErrCode code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Parse application/x-www-form-urlencoded text into arena-allocated pairs. Returns
+** the number of pairs (*paField set), or -1 when malformed (bad %-escape, invalid
+** UTF-8, more than 256 fields). Exposed for tests and fuzzing. */
+typedef struct FormField {
+  const char *zName;
+  const char *zValue;
+} FormField;
+int form_parse(Arena *a, const char *z, size_t n, FormField **paField);
+
+/* Translate a message for this request's language. */
+const char *req_t(Request *r, const char *zMsgid);
+
+/* Serialize a problem document for an Err (used by the dispatcher and tests).
+** Caller owns the result. */
+json_t *problem_json(const Err *e, int status, const char *zInstance);
+
+#endif

@@ -1,0 +1,1 @@
+/* isco.c: being written */

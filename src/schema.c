@@ -1,0 +1,150 @@
+/*
+** schema.c: the database schema as commented SQL literals (Fossil's schema.c).
+*/
+#include "schema.h"
+#include "util.h"
+
+/* 1: reference classifications, accounts, sessions, audit. */
+static const char zMigration1[] =
+  "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+
+  /* ISCO-08: 619 groups; parent is NULL for major groups. skill_levels is the
+  ** ISCO-08 skill level(s) of the major group, e.g. '3,4' for managers. */
+  "CREATE TABLE isco_group(\n"
+  "  code TEXT PRIMARY KEY,\n"
+  "  level INTEGER NOT NULL CHECK(level BETWEEN 1 AND 4),\n"
+  "  parent TEXT REFERENCES isco_group(code),\n"
+  "  title_en TEXT NOT NULL, title_fr TEXT, title_es TEXT,\n"
+  "  definition_en TEXT,\n"
+  "  skill_levels TEXT NOT NULL,\n"
+  "  esco_uri TEXT\n"
+  ");\n"
+  "CREATE INDEX isco_group_parent ON isco_group(parent);\n"
+
+  /* ESCO v1.1.1 occupations, each under one ISCO-08 unit group. */
+  "CREATE TABLE esco_occupation(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  uri TEXT NOT NULL UNIQUE,\n"
+  "  isco_code TEXT NOT NULL REFERENCES isco_group(code),\n"
+  "  code TEXT,\n"
+  "  title TEXT NOT NULL,\n"
+  "  alt_labels TEXT,\n"
+  "  description TEXT\n"
+  ");\n"
+  "CREATE INDEX esco_occupation_isco ON esco_occupation(isco_code);\n"
+  "CREATE TABLE esco_skill(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  uri TEXT NOT NULL UNIQUE,\n"
+  "  title TEXT NOT NULL,\n"
+  "  skill_type TEXT,\n"
+  "  reuse_level TEXT,\n"
+  "  alt_labels TEXT,\n"
+  "  description TEXT\n"
+  ");\n"
+  "CREATE TABLE esco_occupation_skill(\n"
+  "  occupation_id INTEGER NOT NULL REFERENCES esco_occupation(id),\n"
+  "  skill_id INTEGER NOT NULL REFERENCES esco_skill(id),\n"
+  "  relation TEXT NOT NULL CHECK(relation IN ('essential','optional')),\n"
+  "  PRIMARY KEY(occupation_id, skill_id)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX esco_occupation_skill_skill ON esco_occupation_skill(skill_id);\n"
+  "CREATE TABLE esco_scheme(uri TEXT PRIMARY KEY, title TEXT, description TEXT, n_top_concepts INTEGER);\n"
+
+  /* Full-text search over ISCO groups and ESCO occupations: porter stemming over
+  ** unicode61 with diacritics removed, so 'nurse' finds 'Nursing' and 'electricien'
+  ** finds 'électricien'. kind is 'isco' or 'esco'; ref is the code or id. */
+  "CREATE VIRTUAL TABLE occupation_fts USING fts5(\n"
+  "  kind UNINDEXED, ref UNINDEXED, title, other_titles, body,\n"
+  "  tokenize = 'porter unicode61 remove_diacritics 2'\n"
+  ");\n"
+
+  /* UN M49 regions (global, region, sub-region, intermediate region). */
+  "CREATE TABLE m49_region(\n"
+  "  code TEXT PRIMARY KEY,\n"
+  "  kind TEXT NOT NULL CHECK(kind IN ('global','region','subregion','intermediate')),\n"
+  "  parent TEXT REFERENCES m49_region(code),\n"
+  "  name_en TEXT NOT NULL, name_fr TEXT, name_es TEXT\n"
+  ");\n"
+  "CREATE TABLE country(\n"
+  "  alpha2 TEXT PRIMARY KEY,\n"
+  "  alpha3 TEXT NOT NULL UNIQUE,\n"
+  "  numeric TEXT NOT NULL UNIQUE,\n"
+  "  name_en TEXT NOT NULL, name_fr TEXT, name_es TEXT,\n"
+  "  official_name_en TEXT,\n"
+  "  region TEXT REFERENCES m49_region(code),\n"
+  "  subregion TEXT REFERENCES m49_region(code),\n"
+  "  intermediate_region TEXT REFERENCES m49_region(code),\n"
+  "  currency TEXT,\n"
+  "  ldc INTEGER NOT NULL DEFAULT 0, lldc INTEGER NOT NULL DEFAULT 0, sids INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE TABLE language(alpha2 TEXT PRIMARY KEY, alpha3 TEXT NOT NULL, name_en TEXT NOT NULL);\n"
+  "CREATE TABLE currency(code TEXT PRIMARY KEY, numeric TEXT, name_en TEXT NOT NULL);\n"
+
+  /* International instruments on migrant workers and their ratifications. */
+  "CREATE TABLE instrument(\n"
+  "  code TEXT PRIMARY KEY,\n"               /* C097 ... or ICMW */
+  "  organisation TEXT NOT NULL,\n"
+  "  number INTEGER,\n"
+  "  year INTEGER NOT NULL,\n"
+  "  title_en TEXT NOT NULL, title_fr TEXT, title_es TEXT,\n"
+  "  topic TEXT, source TEXT NOT NULL\n"
+  ");\n"
+  "CREATE TABLE ratification(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  country TEXT NOT NULL REFERENCES country(alpha2),\n"
+  "  instrument TEXT NOT NULL REFERENCES instrument(code),\n"
+  "  date TEXT, year INTEGER,\n"
+  "  status TEXT NOT NULL CHECK(status IN ('in force','not in force','denounced','signed')),\n"
+  "  exclusions TEXT, notes TEXT,\n"
+  "  source TEXT NOT NULL,\n"
+  "  UNIQUE(country, instrument)\n"
+  ");\n"
+
+  /* Accounts. role values are those of policy.c; the CHECK keeps the data honest. */
+  "CREATE TABLE account(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  username TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+  "  display_name TEXT,\n"
+  "  role TEXT NOT NULL CHECK(role IN ('migrant','employment_officer','statistician',"
+  "'labour_inspector','recruitment_regulator','social_partner','immigration_officer','admin')),\n"
+  "  password_hash TEXT NOT NULL,\n"
+  "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+  "  created_at INTEGER NOT NULL\n"
+  ");\n"
+  /* Sessions and API tokens store only a hash of the token. */
+  "CREATE TABLE session(\n"
+  "  token_hash TEXT PRIMARY KEY,\n"
+  "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,\n"
+  "  csrf TEXT NOT NULL,\n"
+  "  created_at INTEGER NOT NULL,\n"
+  "  expires_at INTEGER NOT NULL\n"
+  ");\n"
+  "CREATE TABLE api_token(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  token_hash TEXT NOT NULL UNIQUE,\n"
+  "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,\n"
+  "  name TEXT NOT NULL,\n"
+  "  created_at INTEGER NOT NULL,\n"
+  "  last_used_at INTEGER,\n"
+  "  revoked INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE TABLE login_failure(id INTEGER PRIMARY KEY, username TEXT, address TEXT, at INTEGER NOT NULL);\n"
+  "CREATE INDEX login_failure_user ON login_failure(username, at);\n"
+  "CREATE INDEX login_failure_addr ON login_failure(address, at);\n"
+  /* Every access to personal data and every change of account is audited. */
+  "CREATE TABLE audit_log(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  at INTEGER NOT NULL,\n"
+  "  account_id INTEGER,\n"
+  "  action TEXT NOT NULL,\n"
+  "  object TEXT,\n"
+  "  address TEXT,\n"
+  "  detail TEXT\n"
+  ");\n";
+
+static const char *const azMigration[] = {
+  zMigration1,
+};
+
+int schema_migration_count(void) { return (int)COUNT(azMigration); }
+const char *schema_migration(int i) { return azMigration[i]; }
