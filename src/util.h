@@ -1,7 +1,7 @@
 /*
 ** util.h: memory, bounded buffers and small string helpers shared by every module.
 **
-** Ownership: functions named *_new/*dup return memory the caller frees with free()
+** Ownership: functions named ..._new or ...dup return memory the caller frees with free()
 ** (or buf_free for a Buf). Nothing here keeps global mutable state.
 */
 #ifndef LMIS_UTIL_H
