@@ -315,18 +315,13 @@ _Static_assert(AUTH_MAX_FAIL_ACCOUNT == 5 && AUTH_MAX_FAIL_ADDRESS == 20,
 static int failure_record(Store *s, const char *zUser, const char *zAddr, Err *e) {
   Stmt *q = store_prepare(s, "INSERT INTO login_failure(username, address, at) VALUES(:user, :addr, :now)", e);
   int rc;
-  Err e2 = ERR_INIT;
   if (!q) return -1;
   stmt_bind_text(q, ":user", zUser);
   stmt_bind_text(q, ":addr", zAddr);
   stmt_bind_int(q, ":now", now_seconds());
   rc = stmt_run(q, e);
   stmt_finalize(q);
-  if (rc == 0) rc = audit(s, NULL, "session.login.failed", zUser, zAddr, NULL, &e2);
-  if (e2.code) {
-    err_set(e, e2.code, "%s", e2.zMsg);
-    err_clear(&e2);
-  }
+  if (rc == 0) rc = audit(s, NULL, "session.login.failed", zUser, zAddr, NULL, e);
   return rc;
 }
 

@@ -23,7 +23,10 @@ char *auth_hash_password(const char *zPassword);
 int auth_verify_password(const char *zHash, const char *zPassword);  /* 0 when it matches */
 /* Password rules: length at least AUTH_MIN_PASSWORD, at most 1024, valid UTF-8. */
 int auth_password_ok(const char *zPassword, Err *e);
+/* Username rules: 1 to USERNAME_MAX characters among letters, digits and . _ - @. */
+int auth_username_ok(const char *zUser, Err *e);
 
+/* Account changes are audited as done by the local operator (CLI). */
 int auth_user_add(Store *s, const char *zUser, const char *zDisplay, Role role, const char *zPassword,
                   int64_t *pId, Err *e);
 int auth_user_set_password(Store *s, const char *zUser, const char *zPassword, Err *e);
