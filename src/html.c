@@ -169,7 +169,9 @@ static bool path_in(const char *zPath, const char *zPrefix) {
 }
 
 static void nav_item(Buf *b, const char *zHref, const char *zLabel, bool bCurrent) {
-  html_printf(b, "<li><a href=\"%s\"%s>%s</a></li>\n", zHref, bCurrent ? " aria-current=\"page\"" : "", zLabel);
+  html_printf(b, "<li><a href=\"%s\"", zHref);
+  if (bCurrent) html_raw_UNSAFE(b, " aria-current=\"page\"");
+  html_printf(b, ">%s</a></li>\n", zLabel);
 }
 
 /* Query parameters a language switch keeps, so that switching language on a
@@ -186,8 +188,8 @@ void page_begin(Request *r, const char *zTitle) {
 
   r->zContentType = "text/html; charset=utf-8";
   /* ?lang=xx chose the language of this page; remember it for the next ones. */
-  if (zQueryLang && i18n_supported(zQueryLang) && !str_eq(req_cookie(r, "lmis_lang"), zQueryLang)) {
-    resp_cookie(r, "lmis_lang", zQueryLang, 365L * 24 * 3600);
+  if (zQueryLang && i18n_supported(zQueryLang) && !str_eq(req_cookie(r, HTTP_LANG_COOKIE), zQueryLang)) {
+    resp_cookie(r, HTTP_LANG_COOKIE, zQueryLang, 365L * 24 * 3600);
   }
 
   html_printf(b,
@@ -197,22 +199,11 @@ void page_begin(Request *r, const char *zTitle) {
               "<link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body>\n"
               "<a class=\"skip\" href=\"#main\">%s</a>\n"
               "<header class=\"site\">\n<div class=\"wrap\">\n"
-              "<p class=\"brand\"><a href=\"/\">lmis</a> <span>%s</span></p>\n",
-              zLang, zTitle ? zTitle : "", T(zLang, "Skip to content"),
-              T(zLang, "Labour migration information system"));
+              "<a class=\"brand\" href=\"/\">lmis</a>\n",
+              zLang, zTitle ? zTitle : "", T(zLang, "Skip to content"));
 
-  html_printf(b, "<nav class=\"main-nav\" aria-label=\"%s\">\n<ul>\n", T(zLang, "Main"));
-  nav_item(b, "/", T(zLang, "Home"), str_eq(zPath, "/"));
-  nav_item(b, "/isco", T(zLang, "Occupations (ISCO-08/ESCO)"), path_in(zPath, "/isco") || path_in(zPath, "/esco"));
-  if (r->who.accountId != 0) {
-    html_printf(b, "<li><a href=\"/account\"%s>%s <span class=\"user\">%s</span></a></li>\n",
-                path_in(zPath, "/account") ? " aria-current=\"page\"" : "", T(zLang, "Account:"),
-                r->who.zUsername);
-  } else {
-    nav_item(b, "/login", T(zLang, "Log in"), path_in(zPath, "/login"));
-  }
-  html_raw_UNSAFE(b, "</ul>\n</nav>\n");
-
+  /* The language switcher comes first, beside the name on a phone; the links
+  ** keep the path and the search. */
   html_printf(b, "<nav class=\"lang\" aria-label=\"%s\">\n<ul>\n", T(zLang, "Language"));
   for (int i = 0; i < nLang; i++) {
     html_raw_UNSAFE(b, "<li><a href=\"");
@@ -224,8 +215,22 @@ void page_begin(Request *r, const char *zTitle) {
       html_printf(b, "&amp;%s=", azKeepParam[k]);
       html_urlencode(b, zV);
     }
-    html_printf(b, "\" hreflang=\"%s\" lang=\"%s\"%s>%s</a></li>\n", azCode[i], azCode[i],
-                str_eq(azCode[i], zLang) ? " aria-current=\"true\"" : "", azName[i]);
+    html_printf(b, "\" hreflang=\"%s\" lang=\"%s\"", azCode[i], azCode[i]);
+    if (str_eq(azCode[i], zLang)) html_raw_UNSAFE(b, " aria-current=\"true\"");
+    html_printf(b, ">%s</a></li>\n", azName[i]);
+  }
+  html_raw_UNSAFE(b, "</ul>\n</nav>\n");
+  html_printf(b, "<p class=\"tagline\">%s</p>\n", T(zLang, "Labour migration information system"));
+
+  html_printf(b, "<nav class=\"main-nav\" aria-label=\"%s\">\n<ul>\n", T(zLang, "Main navigation"));
+  nav_item(b, "/", T(zLang, "Home"), str_eq(zPath, "/"));
+  nav_item(b, "/isco", T(zLang, "Occupations (ISCO-08/ESCO)"), path_in(zPath, "/isco") || path_in(zPath, "/esco"));
+  if (r->who.accountId != 0) {
+    html_raw_UNSAFE(b, "<li><a href=\"/account\"");
+    if (path_in(zPath, "/account")) html_raw_UNSAFE(b, " aria-current=\"page\"");
+    html_printf(b, ">%s <span class=\"user\">%s</span></a></li>\n", T(zLang, "Account:"), r->who.zUsername);
+  } else {
+    nav_item(b, "/login", T(zLang, "Log in"), path_in(zPath, "/login"));
   }
   html_raw_UNSAFE(b, "</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">\n");
 }

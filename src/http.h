@@ -51,7 +51,17 @@ enum {
   ROUTE_PAGE = 2,     /* HTML; errors as an HTML page */
   ROUTE_WRITE = 4,    /* changes state: needs CSRF token for cookie sessions */
   ROUTE_PUBLIC_POST = 8, /* POST allowed without a session (login): uses the pre-session CSRF cookie */
+  ROUTE_JSON_BODY = 16,  /* body must be Content-Type application/json (400 otherwise). With
+                         ** ROUTE_PUBLIC_POST that requirement replaces the pre-session cookie:
+                         ** browsers cannot send it cross-site without a CORS preflight. */
 };
+
+/* Cookie, form field and header names shared by the dispatcher and the pages. */
+#define HTTP_SESSION_COOKIE "lmis_session"   /* browser session token */
+#define HTTP_LOGIN_CSRF_COOKIE "lmis_csrf"   /* pre-session double-submit token (login form) */
+#define HTTP_LANG_COOKIE "lmis_lang"         /* chosen language, set by ?lang= */
+#define HTTP_CSRF_FIELD "csrf"               /* form field carrying the CSRF token */
+#define HTTP_CSRF_HEADER "X-CSRF-Token"      /* or this header (scripts, API clients) */
 
 typedef struct Route {
   const char *zMethod;       /* "GET", "POST", ... */
@@ -64,9 +74,15 @@ typedef struct Route {
 
 const Route *routes_table(int *pn);    /* routes.c */
 /* Find the route for method+path; fills path parameters. Returns NULL with
-** *pbPathKnown set when the path exists under another method (405). */
+** *pbPathKnown set when the path exists under another method (405).
+** azParam (room for 4) receives pointers INTO zPath, one per {name} in the pattern,
+** each at the start of its path segment; the segment runs to the next '/' or to
+** the end of zPath (copy it with strcspn(azParam[i], "/")). Requests get copies. */
 const Route *routes_match(const char *zMethod, const char *zPath, const char **azParam, int *pnParam,
                           bool *pbPathKnown);
+/* The methods that zPath accepts, comma-separated ("GET, HEAD"), for the Allow
+** header of a 405; "" when no route has this path. Writes at most nOut bytes. */
+void routes_allowed(const char *zPath, char *zOut, size_t nOut);
 
 struct Request {
   Server *srv;
@@ -92,7 +108,15 @@ struct Request {
   void *pHeaders;           /* private */
   void *pConn;              /* private */
   void *pForm;              /* private: parsed form */
+  const char *zQuery;       /* raw query string after '?', or NULL */
+  void *pQuery;             /* private: parsed query */
+  void *pJson;              /* private: parsed JSON body (req_json) */
+  void *pPriv;              /* private: server-side per-request state */
 };
+
+/* A Request made by hand (unit tests, fuzzers) must be zeroed, get an arena, and
+** be released with req_release before arena_free. The server does this itself. */
+void req_release(Request *r);
 
 const char *req_query(Request *r, const char *zName);   /* decoded query parameter or NULL */
 const char *req_header(Request *r, const char *zName);
@@ -100,15 +124,34 @@ const char *req_cookie(Request *r, const char *zName);
 /* Field of an application/x-www-form-urlencoded body (decoded) or NULL. */
 const char *req_form(Request *r, const char *zName);
 /* Parse the body as a JSON object; NULL with r->err set (400, JSON pointer) on failure.
-** The result is owned by the request. */
+** The result is owned by the request. Nesting deeper than 32 levels is refused. */
 json_t *req_json(Request *r);
+/* Integer query parameter in [lo, hi]; iDefault when absent. -1 with r->err set
+** (400, Err.zWhere = the parameter name) when it is not such an integer. */
+int req_query_int(Request *r, const char *zName, long long lo, long long hi, long long iDefault,
+                  long long *pOut);
+
+/* The pre-session CSRF token a login form must carry in its HTTP_CSRF_FIELD: the
+** HTTP_LOGIN_CSRF_COOKIE cookie's value, or a new token that this response sets as
+** that cookie. Arena-owned. The dispatcher checks it on ROUTE_PUBLIC_POST routes. */
+const char *req_login_csrf(Request *r);
+/* Log in with a username and password (auth_login with this request's address,
+** so rate limits apply) and set the session cookie. On success r->who and r->zCsrf
+** describe the new session. 0, or -1 with r->err set (401, 429, ...). */
+int req_login(Request *r, const char *zUser, const char *zPassword);
+/* End this request's cookie session (if any) and delete the cookie. 0 or -1. */
+int req_logout(Request *r);
 
 void resp_header(Request *r, const char *zName, const char *zValue);
 /* Set a cookie with HttpOnly, SameSite=Strict, Path=/ (+ Secure when configured).
-** nMaxAge < 0 deletes it. */
+** nMaxAge < 0 deletes it; 0 makes a cookie that ends with the browser session. */
 void resp_cookie(Request *r, const char *zName, const char *zValue, long nMaxAge);
 void resp_json(Request *r, int status, json_t *j);
-void resp_redirect(Request *r, const char *zLocation);  /* 303 See Other */
+/* A response of n bytes copied from p with the given content type. */
+void resp_bytes(Request *r, int status, const char *zContentType, const void *p, size_t n);
+/* 303 See Other. Only local paths ("/...", not "//...") are followed; anything else
+** redirects to "/", so a user-supplied "next" cannot send users off-site. */
+void resp_redirect(Request *r, const char *zLocation);
 /* Set r->err and return -1, for `return req_fail(r, ERR_NOT_FOUND, "...")`. */
 int req_fail(Request *r, ErrCode code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -96,7 +96,7 @@ int policy_check(const char *zAction, const Principal *p, Err *e) {
   if (pRule->roleMask & ROLE_BIT(r)) return 0;
   if (r == ROLE_PUBLIC) {
     err_set(e, ERR_UNAUTH, "log in first");
-    err_detail(e, "only signed-in users may %s", pRule->zWhat);
+    err_detail(e, "an account is needed to %s", pRule->zWhat);
     err_hint(e, "log in, or send an API token as `Authorization: Bearer TOKEN`");
     return -1;
   }
