@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const struct {
   ErrCode code;
@@ -80,7 +81,8 @@ void err_clear(Err *e) {
 
 void err_print(const Err *e) {
   fprintf(stderr, "lmis: %s", e->zMsg ? e->zMsg : err_title(e->code));
-  if (e->zWhere) fprintf(stderr, " (at %s)", e->zWhere);
+  /* Input errors usually name file:line in the message already. */
+  if (e->zWhere && (!e->zMsg || !strstr(e->zMsg, e->zWhere))) fprintf(stderr, " (at %s)", e->zWhere);
   if (e->zDetail) fprintf(stderr, ": %s", e->zDetail);
   fputc('\n', stderr);
   if (e->zHint) fprintf(stderr, "hint: %s\n", e->zHint);

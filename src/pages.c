@@ -256,7 +256,9 @@ static void render_results(Request *r, const char *zQuery, json_t *pRes) {
     html_printf(b, "<p>%s</p>\n", T(zL, "No occupation matches your search. Try another word or a shorter one."));
     return;
   }
-  html_printf(b, "<p class=\"count\">%s %zu</p>\n", T(zL, "Occupations found:"), n);
+  html_printf(b, "<p class=\"count\">%s %zu", T(zL, "Occupations found:"), n);
+  if (n >= SEARCH_LIMIT) html_printf(b, ". %s", T(zL, "Only the best matches are shown: add a word to narrow the search."));
+  html_raw_UNSAFE(b, "</p>\n");
   html_raw_UNSAFE(b, "<ol class=\"results\">\n");
   for (size_t i = 0; i < n; i++) {
     json_t *o = json_array_get(aRes, i);

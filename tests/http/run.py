@@ -284,7 +284,7 @@ class T01Basics(unittest.TestCase):
     def test_isco_list_and_search(self):
         j = request("GET", "/api/v1/isco").json()
         self.assertEqual(len(j["groups"]), 10)
-        j = request("GET", "/api/v1/isco?parent=22").json()
+        j = request("GET", "/api/v1/isco?parent=222").json()
         self.assertIn("2221", [g["code"] for g in j["groups"]])
         r = request("GET", "/api/v1/isco?q=nurse&limit=5")
         self.assertEqual(r.status, 200, r)

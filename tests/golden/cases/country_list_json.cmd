@@ -1,0 +1,2 @@
+args: country list --db $DB --json
+exit: 0

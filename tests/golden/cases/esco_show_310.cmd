@@ -1,0 +1,2 @@
+args: esco show 310 --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: esco show 999999 --db $DB
+exit: 1

@@ -1,0 +1,2 @@
+args: help isco show
+exit: 0

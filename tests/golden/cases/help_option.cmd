@@ -1,0 +1,2 @@
+args: isco search --help
+exit: 0

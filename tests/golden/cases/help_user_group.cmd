@@ -1,0 +1,2 @@
+args: user --help
+exit: 0

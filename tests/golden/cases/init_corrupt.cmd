@@ -1,0 +1,2 @@
+args: init --db $TMP/bad.db --data $BADDATA
+exit: 1

@@ -1,0 +1,2 @@
+args: init --db $DB
+exit: 1

@@ -1,0 +1,2 @@
+args: isco list --level 9 --db $DB
+exit: 2

@@ -1,0 +1,2 @@
+args: isco list --db $DB
+exit: 0

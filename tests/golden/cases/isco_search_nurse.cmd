@@ -1,0 +1,2 @@
+args: isco search nurse --limit 5 --db $DB --json
+exit: 0

@@ -1,0 +1,2 @@
+args: isco show 2221 --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: isco show 9999 --db $DB
+exit: 1

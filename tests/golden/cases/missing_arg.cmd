@@ -1,0 +1,2 @@
+args: isco show --db $DB
+exit: 2

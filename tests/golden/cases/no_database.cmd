@@ -1,0 +1,2 @@
+args: isco show 2221 --db $TMP/none.db
+exit: 1

@@ -1,0 +1,2 @@
+args: token revoke abc --db $DB
+exit: 2

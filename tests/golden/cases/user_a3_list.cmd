@@ -1,0 +1,2 @@
+args: user list --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: user add bob --role pirate --db $DB
+exit: 2

@@ -1,0 +1,2 @@
+args: user
+exit: 2
