@@ -37,7 +37,7 @@ from_line() { # tier logfile exitcode
 tier_unit() {
   local p=0 f=0 t log n
   for t in "$B"/test_*; do
-    [ -x "$t" ] || continue
+    [ -f "$t" ] && [ -x "$t" ] || continue
     log=$TMP/$(basename "$t").log
     (cd "$TMP" && "$ROOT/$t") >"$log" 2>&1
     local rc=$?

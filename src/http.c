@@ -683,7 +683,7 @@ static int dispatch(Conn *c) {
 }
 
 static void add_common_headers(Request *r, struct MHD_Response *resp) {
-  bool bCookie = false;
+  bool bCookie = false, bCache = false, bNoStore;
   MHD_add_response_header(resp, "Content-Type", r->zContentType ? r->zContentType : "text/plain; charset=utf-8");
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(resp, "Content-Security-Policy",
@@ -692,11 +692,16 @@ static void add_common_headers(Request *r, struct MHD_Response *resp) {
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
   for (Hdr *p = r->pHeaders; p; p = p->pNext) {
     if (strcasecmp(p->zName, "Set-Cookie") == 0) bCookie = true;
+    if (strcasecmp(p->zName, "Cache-Control") == 0) bCache = true;
+  }
+  /* Nothing that sets a cookie, nor anything personal or session-bound, may sit
+  ** in a shared cache; otherwise a handler's own Cache-Control stands. */
+  bNoStore = bCookie || (!bCache && (r->who.accountId != 0 || (r->route && (r->route->flags & ROUTE_WRITE))));
+  for (Hdr *p = r->pHeaders; p; p = p->pNext) {
+    if (bNoStore && strcasecmp(p->zName, "Cache-Control") == 0) continue;
     MHD_add_response_header(resp, p->zName, p->zValue);
   }
-  /* Nothing personal or session-bound may sit in a shared cache. */
-  if (bCookie || r->who.accountId != 0 || (r->route && (r->route->flags & ROUTE_WRITE)))
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+  if (bNoStore) MHD_add_response_header(resp, "Cache-Control", "no-store");
   if (r->route && (r->route->flags & ROUTE_PAGE)) MHD_add_response_header(resp, "Vary", "Cookie, Accept-Language");
 }
 
@@ -870,6 +875,7 @@ void server_config_default(ServerConfig *cfg) {
 static struct MHD_Daemon *daemon_start(Server *srv, unsigned flags, const struct sockaddr *sa) {
   const ServerConfig *cfg = &srv->cfg;
   return MHD_start_daemon(flags, 0, NULL, NULL, &on_request, srv,
+                          MHD_OPTION_EXTERNAL_LOGGER, &on_mhd_log, srv, /* first, to catch every message */
                           MHD_OPTION_SOCK_ADDR, sa,
                           MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->nThreads,
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->nMaxHeader,
@@ -880,7 +886,6 @@ static struct MHD_Daemon *daemon_start(Server *srv, unsigned flags, const struct
                           MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
                           MHD_OPTION_URI_LOG_CALLBACK, &on_uri, srv,
                           MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv,
-                          MHD_OPTION_EXTERNAL_LOGGER, &on_mhd_log, srv,
                           MHD_OPTION_END);
 }
 

@@ -327,8 +327,22 @@ int page_isco_index(Request *r) {
       bNoWord = true;
     }
   } else {
+    /* The major groups, each with its sub-major groups in "subgroups". */
     pMajor = isco_list(r->store, 1, NULL, zL, &e);
     if (!pMajor) return fail_err(r, &e);
+    json_t *aGroup = json_object_get(pMajor, "groups");
+    for (size_t i = 0; i < json_array_size(aGroup); i++) {
+      json_t *g = json_array_get(aGroup, i);
+      const char *zCode = jstr(g, "code");
+      if (!zCode) continue;
+      json_t *pSub = isco_list(r->store, 2, zCode, zL, &e);
+      if (!pSub) {
+        json_decref(pMajor);
+        return fail_err(r, &e);
+      }
+      json_object_set(g, "subgroups", json_object_get(pSub, "groups"));
+      json_decref(pSub);
+    }
   }
 
   page_begin(r, zQ ? T(zL, "Search occupations") : T(zL, "Occupations"));
@@ -354,10 +368,8 @@ int page_isco_index(Request *r) {
       if (!zCode || !zTitle) continue;
       html_printf(b, "<li><a href=\"/isco/%s\"><span class=\"code\">%s</span> %s</a>", zCode, zCode, zTitle);
       /* The sub-major groups open in place (no script needed); each is a link. */
-      json_t *pSub = isco_list(r->store, 2, zCode, zL, &e);
-      json_t *aSub = pSub ? json_object_get(pSub, "groups") : NULL;
+      json_t *aSub = json_object_get(g, "subgroups");
       size_t nSub = json_is_array(aSub) ? json_array_size(aSub) : 0;
-      err_clear(&e);
       if (nSub > 0) {
         html_printf(b, "\n<details><summary>%s (%zu)</summary>\n<ul>\n", T(zL, "Sub-major groups"), nSub);
         for (size_t k = 0; k < nSub; k++) {
@@ -369,7 +381,6 @@ int page_isco_index(Request *r) {
         }
         html_raw_UNSAFE(b, "</ul>\n</details>");
       }
-      json_decref(pSub);
       html_raw_UNSAFE(b, "</li>\n");
     }
     html_raw_UNSAFE(b, "</ul>\n");

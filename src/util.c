@@ -184,16 +184,15 @@ char *arena_strdup(Arena *a, const char *z) {
 }
 
 char *arena_printf(Arena *a, const char *fmt, ...) {
-  va_list ap, ap2;
-  int n;
+  va_list ap;
+  Buf b;
+  char *r;
+  buf_init(&b, BUF_UNBOUNDED);
   va_start(ap, fmt);
-  va_copy(ap2, ap);
-  n = vsnprintf(NULL, 0, fmt, ap2);
-  va_end(ap2);
-  char *r = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
-  if (n >= 0) vsnprintf(r, (size_t)n + 1, fmt, ap);
-  else r[0] = 0;
+  buf_vprintf(&b, fmt, ap);
   va_end(ap);
+  r = arena_strndup(a, buf_cstr(&b), b.n);
+  buf_free(&b);
   return r;
 }
 
