@@ -7,7 +7,7 @@ secs=${FUZZ_SECONDS:-15}
 p=0; f=0
 mkdir -p build-fuzz/crashes
 for t in build-fuzz/fuzz_*; do
-  [ -x "$t" ] || continue
+  [ -f "$t" ] && [ -x "$t" ] || continue
   name=$(basename "$t")
   corpus=build-fuzz/corpus/$name
   mkdir -p "$corpus"

@@ -253,8 +253,12 @@ int csv_next(CsvReader *r, Err *e) {
       }
       c = next_byte(r);
       if (c == CSV_READ_ERROR) return fail_read(r, e);
-      if (c != ',' && c != '\n' && c != '\r' && c != CSV_EOF)
-        return fail(r, e, r->nLine, "unexpected character after a closing quote");
+      if (c != ',' && c != '\n' && c != '\r' && c != CSV_EOF) {
+        fail(r, e, r->nLine, "unexpected character after a closing quote");
+        if (nQuoteLine != r->nLine)
+          err_detail(e, "the quoted field opened on line %ld; a stray quote there would explain it", nQuoteLine);
+        return -1;
+      }
     }
     if (c == ',') {
       if (end_field(r, e, iStart)) return -1;

@@ -31,7 +31,8 @@ const char *csv_field(const CsvReader *r, int i);     /* "" when i is out of ran
 size_t csv_field_len(const CsvReader *r, int i);
 long csv_line(const CsvReader *r);   /* line on which the current record starts */
 const char *csv_name(const CsvReader *r);
-/* Bytes of (uncompressed) input consumed so far, for progress bars. */
+/* Position in the file read so far (compressed bytes for .gz files; compare with
+** the file size), for progress bars. */
 long long csv_offset(const CsvReader *r);
 /* After reading the header record: the column index of zName, or -1. */
 int csv_column(const CsvReader *r, const char *zName);

@@ -332,9 +332,21 @@ void resp_header(Request *r, const char *zName, const char *zValue) {
   *pp = p;
 }
 
+/* RFC 6265 cookie-octets (and token characters for the name): no space, quote,
+** comma, semicolon or backslash, so a value cannot add attributes. */
+static bool cookie_safe(const char *z, bool bName) {
+  for (; *z; z++) {
+    unsigned char c = (unsigned char)*z;
+    if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\') return false;
+    if (bName && (c == '=' || c == '(' || c == ')' || c == '/' || c == ':' || c == '@')) return false;
+  }
+  return true;
+}
+
 void resp_cookie(Request *r, const char *zName, const char *zValue, long nMaxAge) {
   char *z;
   if (nMaxAge < 0) zValue = "";
+  if (!zName || !*zName || !cookie_safe(zName, true) || !cookie_safe(zValue ? zValue : "", false)) return;
   z = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", zName, zValue ? zValue : "",
                    r->bSecureCookies ? "; Secure" : "");
   if (nMaxAge < 0) z = arena_printf(r->arena, "%s; Max-Age=0", z);

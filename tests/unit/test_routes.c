@@ -412,6 +412,9 @@ static void test_responses(void **state) {
   /* header injection is refused */
   resp_header(&r, "X-Test", "a\r\nSet-Cookie: evil=1");
   assert_null(r.pHeaders);
+  resp_cookie(&r, "lmis_lang", "fr; Domain=evil.example", 60);
+  resp_cookie(&r, "a b", "x", 60);
+  assert_null(r.pHeaders);
   resp_cookie(&r, "lmis_session", "abc", 60);
   assert_non_null(r.pHeaders);
   req_done(&r);
