@@ -1,12 +1,12 @@
 #!/bin/bash
 # Run every test tier against the sanitizer build and end with "N passed, N failed".
-# Tiers: unit (cmocka), golden CLI, HTTP against the real binary, browser
+# Tiers: lint (source rules), unit (cmocka), golden CLI, HTTP against the real binary, browser
 # (chromium + playwright-core), fuzz smoke runs (libFuzzer). Set TIERS to run some.
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=${B:-build-asan}
-TIERS=${TIERS:-"unit golden http browser fuzz"}
+TIERS=${TIERS:-"lint unit golden http browser fuzz"}
 export LMIS_BIN=$ROOT/$B/lmis
 export LMIS_DATA=$ROOT/data
 export LMIS_NO_PROGRESS=1
@@ -49,6 +49,13 @@ tier_unit() {
     f=$((f + n))
   done
   add unit "$p" "$f"
+}
+
+tier_lint() {
+  scripts/checksrc.sh >"$TMP/lint.log" 2>&1
+  local rc=$?
+  cat "$TMP/lint.log"
+  from_line lint "$TMP/lint.log" $rc
 }
 
 tier_golden() {

@@ -292,7 +292,7 @@ static int dispatch(CliCtx *c, int argc, char **argv) {
       if (n >= sizeof zName) return usage_error(c, p, "unknown option %s", zA);
       memcpy(zName, zA, n);
       zName[n] = 0;
-      if (strcmp(zName, "-h") == 0) strcpy(zName, "--help");
+      if (strcmp(zName, "-h") == 0) snprintf(zName, sizeof zName, "%s", "--help");
       const CliOpt *o = find_opt(p->aOpt, zName);
       if (!o) o = find_opt(aGlobalOpt, zName);
       if (!o || (strcmp(zName, "--json") == 0 && !(p->flags & CMD_JSON)))
