@@ -3,6 +3,7 @@
 ** type and exit code.
 */
 #include "err.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -14,22 +15,22 @@ static const struct {
   int status;
   int exitCode;
   const char *zSlug;
-  const char *zTitle;
+  const char *zTitle;   /* English; translated where shown to people */
 } aErrMap[] = {
-  {ERR_OK, 200, 0, "ok", "OK"},
-  {ERR_USAGE, 400, 2, "usage", "Usage error"},
-  {ERR_INVALID, 400, 1, "invalid", "Invalid input"},
-  {ERR_NOT_FOUND, 404, 1, "not-found", "Not found"},
-  {ERR_UNAUTH, 401, 1, "unauthorized", "Authentication required"},
-  {ERR_FORBIDDEN, 403, 1, "forbidden", "Forbidden"},
-  {ERR_CONFLICT, 409, 1, "conflict", "Conflict"},
-  {ERR_TOO_LARGE, 413, 1, "too-large", "Content too large"},
-  {ERR_RATE_LIMIT, 429, 1, "rate-limited", "Too many requests"},
-  {ERR_METHOD, 405, 1, "method-not-allowed", "Method not allowed"},
-  {ERR_NO_DB, 503, 1, "no-database", "Database not initialised"},
-  {ERR_DB, 500, 1, "database", "Database error"},
-  {ERR_IO, 500, 1, "io", "Input/output error"},
-  {ERR_INTERNAL, 500, 1, "internal", "Internal error"},
+  {ERR_OK, 200, 0, "ok", N_("OK")},
+  {ERR_USAGE, 400, 2, "usage", N_("Usage error")},
+  {ERR_INVALID, 400, 1, "invalid", N_("Invalid input")},
+  {ERR_NOT_FOUND, 404, 1, "not-found", N_("Not found")},
+  {ERR_UNAUTH, 401, 1, "unauthorized", N_("Authentication required")},
+  {ERR_FORBIDDEN, 403, 1, "forbidden", N_("Forbidden")},
+  {ERR_CONFLICT, 409, 1, "conflict", N_("Conflict")},
+  {ERR_TOO_LARGE, 413, 1, "too-large", N_("Content too large")},
+  {ERR_RATE_LIMIT, 429, 1, "rate-limited", N_("Too many requests")},
+  {ERR_METHOD, 405, 1, "method-not-allowed", N_("Method not allowed")},
+  {ERR_NO_DB, 503, 1, "no-database", N_("Database not initialised")},
+  {ERR_DB, 500, 1, "database", N_("Database error")},
+  {ERR_IO, 500, 1, "io", N_("Input/output error")},
+  {ERR_INTERNAL, 500, 1, "internal", N_("Internal error")},
 };
 
 _Static_assert(sizeof(aErrMap) / sizeof(aErrMap[0]) == ERR__COUNT, "every ErrCode is mapped");
