@@ -609,7 +609,14 @@ static int check_csrf(Request *r) {
     err_hint(&r->err, "reload the log-in page and try again (cookies must be enabled)");
     return -1;
   }
-  if (r->who.accountId == 0) return 0; /* the policy decided already */
+  if (r->who.accountId == 0) {
+    /* An anonymous form (one the policy lets the public post) still needs the
+    ** pre-session double-submit token, so no other site can post it for them. */
+    if (token_equal(submitted_csrf(r), req_cookie(r, HTTP_LOGIN_CSRF_COOKIE))) return 0;
+    req_fail(r, ERR_FORBIDDEN, "the form is missing its security token or it has expired");
+    err_hint(&r->err, "reload the page and try again (cookies must be enabled)");
+    return -1;
+  }
   if (token_equal(submitted_csrf(r), r->zCsrf)) return 0;
   req_fail(r, ERR_FORBIDDEN, "missing or wrong CSRF token");
   err_hint(&r->err, "send the session's token in the %s form field or the %s header", HTTP_CSRF_FIELD,
