@@ -19,7 +19,7 @@ build-asan:
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-asan
 
-check: build-asan
+check: build build-asan
 	scripts/check.sh
 
 fuzz:

@@ -1133,7 +1133,7 @@ static int load_icmw(Loader *L) {
     const char *zA2 = iso3166_successor(src_get(&src, RA_A2));
     const char *zStatus = src_get(&src, RA_STATUS);
     const char *zExpect;
-    int bParty, bSigned, bNone;
+    int bParty = 0, bSigned = 0, bNone = 0;
     long long year = 0;
     if (!map_get(&L->country, zA2, NULL)) {
       src_fail(L, &src, RA_A2, "\"%s\" is not an ISO 3166-1 alpha-2 code in %s", zA2, F_ISO3166);
