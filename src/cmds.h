@@ -25,4 +25,18 @@ int cmd_isco_list(CliCtx *c);
 int cmd_esco_search(CliCtx *c);
 int cmd_esco_show(CliCtx *c);
 int cmd_country_list(CliCtx *c);
+/* cmd_survey.c */
+int cmd_survey_import(CliCtx *c);
+int cmd_survey_list(CliCtx *c);
+int cmd_survey_show(CliCtx *c);
+int cmd_survey_drop(CliCtx *c);
+/* cmd_estimate.c */
+int cmd_survey_estimate(CliCtx *c);
+/* cmd_stats.c */
+int cmd_indicator_list(CliCtx *c);
+int cmd_indicator_compute(CliCtx *c);
+int cmd_sdmx_import(CliCtx *c);
+int cmd_sdmx_export(CliCtx *c);
+int cmd_sdmx_structure(CliCtx *c);
+int cmd_aggregate_list(CliCtx *c);
 #endif

@@ -26,21 +26,29 @@ static const char *const azRoleName[ROLE__COUNT] = {
 };
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
+#define STATS (ROLE_BIT(ROLE_STATISTICIAN) | ADMIN)
 
 /* Sorted by action name (policy_find relies on it; test_policy checks it). */
 static const PolicyRule aRule[] = {
   {"account.manage", ADMIN, "create, disable and change accounts"},
+  {"aggregate.import", STATS, "import published aggregates (SDMX-CSV, public series)"},
   {"country.read", ROLES_ALL, "read the country and region lists"},
   {"db.init", ADMIN, "create or migrate the database and load reference data"},
   {"doc.read", ROLES_ALL, "read the API description (OpenAPI)"},
   {"esco.read", ROLES_ALL, "read and search ESCO occupations"},
   {"health.read", ROLES_ALL, "check that the service is up"},
+  {"indicator.read", ROLES_ALL, "read the indicator catalogue and published estimates (small cells suppressed)"},
   {"isco.read", ROLES_ALL, "read and search ISCO-08 groups"},
   {"me.read", ROLES_ACCOUNT, "see one's own account"},
   {"page.read", ROLES_ALL, "read public pages and static files"},
+  {"sdmx.read", ROLES_ALL, "read published aggregates as SDMX"},
   {"server.run", ADMIN, "run the web server"},
   {"session.login", ROLES_ALL, "log in"},
   {"session.logout", ROLES_ACCOUNT, "log out"},
+  {"survey.estimate", STATS, "compute ad hoc estimates from survey microdata"},
+  {"survey.import", STATS, "import survey microdata"},
+  {"survey.manage", STATS, "replace or delete surveys"},
+  {"survey.read", ROLES_ALL, "read survey metadata (never microdata)"},
   {"token.manage", ADMIN, "create, list and revoke API tokens"},
 };
 

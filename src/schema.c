@@ -142,8 +142,73 @@ static const char zMigration1[] =
   "  detail TEXT\n"
   ");\n";
 
+/* 2: survey microdata, stored column by column (see survey.h). */
+static const char zMigration2[] =
+  "CREATE TABLE survey(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  name TEXT NOT NULL UNIQUE,\n"
+  "  title TEXT,\n"
+  "  ref_area TEXT NOT NULL,\n"          /* ISO 3166-1 alpha-3 */
+  "  ref_period TEXT NOT NULL,\n"
+  "  source TEXT,\n"
+  "  n_rows INTEGER NOT NULL,\n"
+  "  codebook TEXT NOT NULL,\n"          /* the codebook JSON as imported */
+  "  lonely_psu TEXT NOT NULL DEFAULT 'adjust',\n"
+  "  imported_at INTEGER NOT NULL,\n"
+  "  imported_by TEXT\n"
+  ");\n"
+  "CREATE TABLE survey_column(\n"
+  "  survey_id INTEGER NOT NULL REFERENCES survey(id) ON DELETE CASCADE,\n"
+  "  position INTEGER NOT NULL,\n"
+  "  name TEXT NOT NULL,\n"
+  "  kind TEXT NOT NULL CHECK(kind IN ('numeric','categorical')),\n"
+  "  role TEXT NOT NULL CHECK(role IN ('weight','strata','psu','fpc','variable','derived')),\n"
+  "  concept TEXT,\n"
+  "  levels TEXT,\n"                      /* JSON array of level codes (categorical) */
+  "  n_missing INTEGER NOT NULL DEFAULT 0,\n"
+  "  data BLOB NOT NULL,\n"               /* float64 or int32 little-endian, n_rows values */
+  "  PRIMARY KEY(survey_id, name)\n"
+  ");\n";
+
+/* 3: aggregate statistics: observations keyed as SDMX series, whether computed
+** by lmis from a survey, imported from SDMX-CSV, or loaded from public series
+** (UN DESA, World Bank). One table so that a country or corridor page shows
+** them side by side. */
+static const char zMigration3[] =
+  "CREATE TABLE dataflow(\n"
+  "  id TEXT PRIMARY KEY,\n"               /* e.g. LMIS_MIG */
+  "  agency TEXT NOT NULL,\n"
+  "  version TEXT NOT NULL,\n"
+  "  name_en TEXT NOT NULL, name_fr TEXT, name_es TEXT,\n"
+  "  dimensions TEXT NOT NULL,\n"          /* JSON array of dimension ids in key order */
+  "  source TEXT\n"
+  ");\n"
+  "CREATE TABLE observation(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  dataflow TEXT NOT NULL REFERENCES dataflow(id),\n"
+  "  series_key TEXT NOT NULL,\n"          /* dimension codes joined by '.' in key order */
+  "  ref_area TEXT,\n"
+  "  counterpart_area TEXT,\n"
+  "  indicator TEXT,\n"
+  "  sex TEXT,\n"
+  "  classif1 TEXT,\n"
+  "  classif2 TEXT,\n"
+  "  time_period TEXT NOT NULL,\n"
+  "  obs_value REAL,\n"
+  "  obs_status TEXT,\n"
+  "  unit_measure TEXT,\n"
+  "  unit_mult INTEGER,\n"
+  "  attributes TEXT,\n"                   /* JSON object: SE, CI_LOW, CI_HIGH, CV, N, ... */
+  "  origin TEXT NOT NULL,\n"              /* survey:NAME, import:FILE, or the public source */
+  "  UNIQUE(dataflow, series_key, time_period)\n"
+  ");\n"
+  "CREATE INDEX observation_area ON observation(ref_area, counterpart_area);\n"
+  "CREATE INDEX observation_indicator ON observation(indicator, ref_area);\n";
+
 static const char *const azMigration[] = {
   zMigration1,
+  zMigration2,
+  zMigration3,
 };
 
 int schema_migration_count(void) { return (int)COUNT(azMigration); }

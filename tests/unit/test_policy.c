@@ -21,17 +21,24 @@ static const struct {
   const char *zRoles;
 } aExpect[] = {
   {"account.manage", "........x"},
+  {"aggregate.import", "...x....x"},
   {"country.read", "xxxxxxxxx"},
   {"db.init", "........x"},
   {"doc.read", "xxxxxxxxx"},
   {"esco.read", "xxxxxxxxx"},
   {"health.read", "xxxxxxxxx"},
+  {"indicator.read", "xxxxxxxxx"},
   {"isco.read", "xxxxxxxxx"},
   {"me.read", ".xxxxxxxx"},
   {"page.read", "xxxxxxxxx"},
+  {"sdmx.read", "xxxxxxxxx"},
   {"server.run", "........x"},
   {"session.login", "xxxxxxxxx"},
   {"session.logout", ".xxxxxxxx"},
+  {"survey.estimate", "...x....x"},
+  {"survey.import", "...x....x"},
+  {"survey.manage", "...x....x"},
+  {"survey.read", "xxxxxxxxx"},
   {"token.manage", "........x"},
 };
 #define N_EXPECT ((int)(sizeof(aExpect) / sizeof(aExpect[0])))

@@ -1,0 +1,1 @@
+/* aggregate.c: being written */

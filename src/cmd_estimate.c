@@ -1,0 +1,1 @@
+/* cmd_estimate.c: being written */

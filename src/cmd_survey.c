@@ -1,0 +1,1 @@
+/* cmd_survey.c: being written */

@@ -1,0 +1,85 @@
+/*
+** estimate.h: design-based estimation for complex surveys (the statistics engine).
+**
+** Pure computation over in-memory columns; no I/O. Matches R's `survey` package
+** (svytotal, svymean, svyratio, svyquantile, svyby): Horvitz-Thompson totals,
+** means and ratios as ratios of totals, Taylor linearization with the
+** with-replacement approximation at the first stage, optional finite population
+** correction, domains that keep the whole design (units outside a domain
+** contribute zero; the design is never subset), lonely-PSU rules as R's
+** options(survey.lonely.psu=...), quantiles by the Woodruff method as
+** svyquantile(interval.type="mixed", qrule="math") (see docs/statistics.md).
+**
+** Ownership: nothing here allocates memory that outlives a call; results are
+** written into caller-provided arrays.
+*/
+#ifndef LMIS_ESTIMATE_H
+#define LMIS_ESTIMATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+
+typedef enum LonelyPsu {
+  LONELY_FAIL = 0,     /* error naming the stratum (R's default "fail") */
+  LONELY_REMOVE,       /* the stratum contributes nothing to the variance */
+  LONELY_ADJUST,       /* centre the lonely PSU at the grand mean (conservative) */
+  LONELY_AVERAGE,      /* replace by the average variance of the other strata */
+  LONELY_CERTAINTY,    /* a certainty PSU: contributes nothing */
+} LonelyPsu;
+
+/* A sample design over n units. Arrays are borrowed. */
+typedef struct Design {
+  size_t n;
+  const double *aWeight;    /* sampling weights, > 0 */
+  const int32_t *aStratum;  /* 0..nStratum-1; NULL when unstratified (one stratum) */
+  int nStratum;
+  const int32_t *aPsu;      /* 0..nPsu-1, numbered uniquely across strata; NULL: each unit is a PSU */
+  int nPsu;
+  const double *aFpc;       /* per unit: population PSU count of its stratum (N_h), or a sampling
+                            ** fraction when <= 1 (R's rule); NULL: no finite population correction */
+  LonelyPsu lonely;
+} Design;
+
+/* Flags on an estimate. */
+enum {
+  EST_OK = 0,
+  EST_UNRELIABLE = 1,   /* cv > cvMax */
+  EST_SUPPRESSED = 2,   /* unweighted n < nMinCell: the value must not be published */
+  EST_EMPTY = 4,        /* no unit in the domain */
+};
+
+typedef struct EstOptions {
+  double conf;          /* confidence level, default 0.95 */
+  double cvMax;         /* default 0.3 */
+  long nMinCell;        /* default 10 */
+} EstOptions;
+
+void est_options_default(EstOptions *o);
+
+typedef struct Estimate {
+  double est, se, ciLow, ciHigh, cv;   /* cv = se/|est| (NaN when est is 0) */
+  long n;                              /* unweighted units in the domain with a value */
+  double nWeighted;                    /* sum of weights of those units */
+  int flags;
+} Estimate;
+
+/* Domains: aDom[i] in 0..nDom-1, or -1 for a unit outside every domain (NULL:
+** one domain holding every unit, nDom = 1). Missing values (NaN) in y or x put a
+** unit outside the domain for that statistic (R's na.rm=TRUE on a subset design).
+** Each function fills aOut[0..nDom-1]; it fails (ERR_INVALID) on a lonely PSU
+** under LONELY_FAIL, naming the stratum index in the message. */
+int est_total(const Design *d, const double *y, const int32_t *aDom, int nDom, const EstOptions *o,
+              Estimate *aOut, Err *e);
+int est_mean(const Design *d, const double *y, const int32_t *aDom, int nDom, const EstOptions *o,
+             Estimate *aOut, Err *e);
+/* Ratio of totals Y/X (svyratio). Also gives rates: y = 0/1 unemployed, x = 0/1 in labour force. */
+int est_ratio(const Design *d, const double *y, const double *x, const int32_t *aDom, int nDom,
+              const EstOptions *o, Estimate *aOut, Err *e);
+/* Quantile q in (0,1) with a Woodruff confidence interval; se derived from the
+** interval as R does. */
+int est_quantile(const Design *d, const double *y, double q, const int32_t *aDom, int nDom,
+                 const EstOptions *o, Estimate *aOut, Err *e);
+
+#endif

@@ -1,0 +1,1 @@
+/* sdmx.c: being written */

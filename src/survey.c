@@ -1,0 +1,1 @@
+/* survey.c: being written */
