@@ -12,6 +12,7 @@
 #include "config.h"
 #include "embedded.h"
 #include "isco.h"
+#include "survey.h"
 
 #include <string.h>
 
@@ -177,4 +178,29 @@ int api_me(Request *r) {
   if (r->zCsrf) json_object_set_new(j, "csrf_token", json_string(r->zCsrf));
   resp_json(r, 200, j);
   return 0;
+}
+
+/* Survey names are what `lmis survey import` accepted: letters, digits, _ . - */
+static bool survey_name_ok(const char *z) {
+  size_t n = strlen(z);
+  if (n == 0 || n > 64) return false;
+  for (size_t i = 0; i < n; i++) {
+    char c = z[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+          c == '-'))
+      return false;
+  }
+  return true;
+}
+
+int api_surveys(Request *r) {
+  Err e = ERR_INIT;
+  return send_or_fail(r, survey_list(r->store, &e), &e);
+}
+
+int api_survey(Request *r) {
+  Err e = ERR_INIT;
+  const char *zName = r->nParam > 0 ? r->azParam[0] : "";
+  if (!survey_name_ok(zName)) return bad_param(r, "name", "a survey name has 1 to 64 letters, digits, _ . or -", zName);
+  return send_or_fail(r, survey_info(r->store, zName, &e), &e);
 }

@@ -15,4 +15,6 @@ int api_countries(Request *r);         /* GET  /api/v1/countries */
 int api_login(Request *r);             /* POST /api/v1/login  {username,password} */
 int api_logout(Request *r);            /* POST /api/v1/logout */
 int api_me(Request *r);                /* GET  /api/v1/me */
+int api_surveys(Request *r);            /* GET  /api/v1/surveys */
+int api_survey(Request *r);             /* GET  /api/v1/surveys/{name} */
 #endif

@@ -32,6 +32,8 @@ static const Route aRoute[] = {
   {"POST", "/api/v1/logout", api_logout, "session.logout", API | WRITE, "End the session"},
   {"GET", "/api/v1/me", api_me, "me.read", API, "The signed-in account"},
   {"GET", "/api/v1/openapi.json", api_openapi, "doc.read", API, "This API described in OpenAPI 3.1"},
+  {"GET", "/api/v1/surveys", api_surveys, "survey.read", API, "Imported surveys (metadata only)"},
+  {"GET", "/api/v1/surveys/{name}", api_survey, "survey.read", API, "One survey's design and columns (metadata only)"},
   {"GET", "/esco/occupation/{id}", page_esco_occupation, "esco.read", PAGE, "ESCO occupation page"},
   {"GET", "/isco", page_isco_index, "isco.read", PAGE, "ISCO-08 major groups and search"},
   {"GET", "/isco/{code}", page_isco_group, "isco.read", PAGE, "ISCO-08 group page"},

@@ -230,6 +230,9 @@ MATRIX = [
     ("POST", "/api/v1/login", "/api/v1/login", A, "json-empty", [400] * 9),
     ("GET", "/api/v1/me", "/api/v1/me", A, None, ACCOUNT(401, 200)),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", A, None, ALL200),
+    ("GET", "/api/v1/surveys", "/api/v1/surveys", A, None, ALL200),
+    # no survey of that name: 404 shows the policy let every role through to the handler
+    ("GET", "/api/v1/surveys/{name}", "/api/v1/surveys/none", A, None, [404] * 9),
     ("GET", "/esco/occupation/{id}", "/esco/occupation/{esco}", P, None, ALL200),
     ("GET", "/isco", "/isco", P, None, ALL200),
     ("GET", "/isco/{code}", "/isco/2221", P, None, ALL200),
