@@ -1,1 +1,527 @@
-/* cmd_estimate.c: being written */
+/*
+** cmd_estimate.c: `lmis survey estimate NAME --stat S --var X [...]`, design-based
+** estimates from imported survey microdata (estimate.c does the statistics).
+**
+** The handler checks every option against the survey's columns (survey_info)
+** before loading anything, so each error names its option; then it loads only the
+** design and the columns it needs, builds one domain index for all the --by
+** combinations (units outside --where, or missing a --by value, are outside every
+** domain; the design stays whole), and makes one est_* call for all domains (one
+** per level when a categorical variable is totalled or averaged).
+**
+** Variables: X is a column by name or concept; X=code is the 0/1 indicator of one
+** level (missing where X is missing). A categorical X with --stat total or mean
+** gives one row per level (counts or proportions, as svytotal/svymean(~factor(X))).
+** Domains with no unit are not listed (as svyby's drop.empty.groups).
+*/
+#include "cmds.h"
+#include "estimate.h"
+#include "survey.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BY 8
+#define MAX_WHERE 8
+#define MAX_COMBINATIONS (1 << 20)
+
+typedef enum EstStat { STAT_TOTAL, STAT_MEAN, STAT_RATIO, STAT_QUANTILE } EstStat;
+
+/* A column named by an option: "X" or "X=code". */
+typedef struct ColRef {
+  const char *zOpt;        /* the option that named it, for messages */
+  char *zSpec;             /* as given */
+  char *zCol;              /* name or concept as given, before '=' */
+  char *zCode;             /* after '=', or NULL */
+  const char *zName;       /* the column's name in the survey (borrowed from the info JSON) */
+  bool bCat;
+  int iLevel;              /* zCode's level index (categorical), else -1 */
+  double rValue;           /* zCode as a number (numeric column) */
+  const SurveyColumn *pCol;
+} ColRef;
+
+typedef struct EstCmd {
+  CliCtx *c;
+  const char *zSurvey;
+  EstStat stat;
+  const char *zStat;
+  double q;
+  EstOptions opt;
+  ColRef var, den;
+  bool bDen;
+  int nBy, nWhere;
+  ColRef aBy[MAX_BY], aWhere[MAX_WHERE];
+  json_t *pInfo;
+  SurveyData *pData;
+} EstCmd;
+
+static void colref_free(ColRef *r) {
+  free(r->zSpec);
+  free(r->zCol);
+  free(r->zCode);
+}
+
+/* Parse a whole number into *p; false if z is not one. */
+static bool parse_double(const char *z, double *p) {
+  char *zEnd;
+  if (!z || !*z) return false;
+  *p = strtod(z, &zEnd);
+  return *zEnd == 0 && !isnan(*p);
+}
+
+static int usage(EstCmd *x, const char *zOpt, const char *zFmt, const char *zArg) {
+  err_set(&x->c->err, ERR_USAGE, zFmt, zOpt, zArg);
+  err_where(&x->c->err, "%s", zOpt);
+  return -1;
+}
+
+/* The column object of the survey info for a name, else a concept; NULL if none. */
+static json_t *info_column(json_t *pInfo, const char *zCol) {
+  json_t *a = json_object_get(pInfo, "columns"), *v;
+  size_t i;
+  json_array_foreach(a, i, v) {
+    const char *zName = json_string_value(json_object_get(v, "name"));
+    if (zName && strcmp(zName, zCol) == 0) return v;
+  }
+  json_array_foreach(a, i, v) {
+    const char *zConcept = json_string_value(json_object_get(v, "concept"));
+    if (zConcept && strcmp(zConcept, zCol) == 0) return v;
+  }
+  return NULL;
+}
+
+/* "a, b, c" of up to 20 levels of a column, for hints; caller frees. */
+static char *level_list(json_t *pCol) {
+  Buf b;
+  json_t *a = json_object_get(pCol, "levels"), *v;
+  size_t i;
+  buf_init(&b, 4096);
+  json_array_foreach(a, i, v) {
+    if (i == 20) {
+      buf_printf(&b, ", ... (%zu in all)", json_array_size(a));
+      break;
+    }
+    buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
+  }
+  return buf_detach(&b);
+}
+
+/* Resolve zSpec ("X" or "X=code") against the survey's columns. bCode: whether
+** "=code" is allowed. */
+static int colref_resolve(EstCmd *x, ColRef *r, const char *zOpt, const char *zSpec, bool bCode) {
+  Err *e = &x->c->err;
+  const char *zEq = strchr(zSpec, '=');
+  r->zOpt = zOpt;
+  r->zSpec = xstrdup(zSpec);
+  r->zCol = zEq ? xstrndup(zSpec, (size_t)(zEq - zSpec)) : xstrdup(zSpec);
+  r->zCode = zEq ? xstrdup(zEq + 1) : NULL;
+  r->iLevel = -1;
+  if (!*r->zCol) return usage(x, zOpt, "%s: a column name is missing in \"%s\"", zSpec);
+  if (zEq && !bCode) return usage(x, zOpt, "%s takes column names, not \"%s\"", zSpec);
+  json_t *pCol = info_column(x->pInfo, r->zCol);
+  if (!pCol) {
+    err_set(e, ERR_NOT_FOUND, "%s: survey %s has no column or concept \"%s\"", zOpt, x->zSurvey, r->zCol);
+    err_where(e, "%s", zOpt);
+    err_hint(e, "`lmis survey show %s` lists its columns", x->zSurvey);
+    return -1;
+  }
+  const char *zRole = json_string_value(json_object_get(pCol, "role"));
+  if (zRole && (strcmp(zRole, "psu") == 0 || strcmp(zRole, "strata") == 0 || strcmp(zRole, "weight") == 0 ||
+                strcmp(zRole, "fpc") == 0)) {
+    err_set(e, ERR_USAGE, "%s: %s is a design column (%s)", zOpt, r->zCol, zRole);
+    err_where(e, "%s", zOpt);
+    return -1;
+  }
+  r->zName = json_string_value(json_object_get(pCol, "name"));
+  r->bCat = strcmp(json_string_value(json_object_get(pCol, "kind")) ? json_string_value(json_object_get(pCol, "kind"))
+                                                                     : "",
+                   "categorical") == 0;
+  if (r->zCode && r->bCat) {
+    json_t *a = json_object_get(pCol, "levels"), *v;
+    size_t i;
+    json_array_foreach(a, i, v) {
+      if (json_string_value(v) && strcmp(json_string_value(v), r->zCode) == 0) r->iLevel = (int)i;
+    }
+    if (r->iLevel < 0) {
+      char *zLevels = level_list(pCol);
+      err_set(e, ERR_USAGE, "%s: column %s has no level \"%s\"", zOpt, r->zName, r->zCode);
+      err_where(e, "%s", zOpt);
+      err_hint(e, "its levels are %s", zLevels);
+      free(zLevels);
+      return -1;
+    }
+  } else if (r->zCode) {
+    if (!parse_double(r->zCode, &r->rValue)) {
+      err_set(e, ERR_USAGE, "%s: column %s is numeric and \"%s\" is not a number", zOpt, r->zName, r->zCode);
+      err_where(e, "%s", zOpt);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Split a comma-separated option into column references. */
+static int parse_list(EstCmd *x, const char *zOpt, const char *zList, ColRef *aRef, int nMax, int *pn, bool bCode) {
+  char *zCopy = xstrdup(zList), *z = zCopy;
+  int rc = 0;
+  *pn = 0;
+  while (rc == 0) {
+    char *zEnd = strchr(z, ',');
+    if (zEnd) *zEnd = 0;
+    if (*pn == nMax) {
+      rc = usage(x, zOpt, "%s takes at most " "8" " items, not \"%s\"", zList);
+      break;
+    }
+    rc = colref_resolve(x, &aRef[(*pn)++], zOpt, z, bCode);
+    if (!zEnd) break;
+    z = zEnd + 1;
+  }
+  free(zCopy);
+  return rc;
+}
+
+static int parse_options(EstCmd *x) {
+  CliCtx *c = x->c;
+  const char *z;
+  double r;
+  long long nMin;
+  est_options_default(&x->opt);
+  x->q = 0.5;
+  z = cli_opt(c, "--stat");
+  if (!z) return usage(x, "--stat", "%s is required: total, mean, ratio or quantile%s", "");
+  x->zStat = z;
+  if (strcmp(z, "total") == 0) x->stat = STAT_TOTAL;
+  else if (strcmp(z, "mean") == 0) x->stat = STAT_MEAN;
+  else if (strcmp(z, "ratio") == 0) x->stat = STAT_RATIO;
+  else if (strcmp(z, "quantile") == 0) x->stat = STAT_QUANTILE;
+  else return usage(x, "--stat", "%s must be total, mean, ratio or quantile, not \"%s\"", z);
+  if (!cli_opt(c, "--var")) return usage(x, "--var", "%s is required%s", "");
+  if (x->stat == STAT_RATIO && !cli_opt(c, "--den"))
+    return usage(x, "--den", "%s is required with --stat ratio (the denominator)%s", "");
+  if (x->stat != STAT_RATIO && cli_opt(c, "--den")) return usage(x, "--den", "%s applies only to --stat ratio%s", "");
+  if ((z = cli_opt(c, "--q"))) {
+    if (x->stat != STAT_QUANTILE) return usage(x, "--q", "%s applies only to --stat quantile%s", "");
+    if (!parse_double(z, &x->q) || !(x->q > 0 && x->q < 1))
+      return usage(x, "--q", "%s must be a number between 0 and 1 (exclusive), not \"%s\"", z);
+  }
+  if ((z = cli_opt(c, "--conf"))) {
+    if (!parse_double(z, &r) || !(r > 0 && r < 1))
+      return usage(x, "--conf", "%s must be a confidence level between 0 and 1 (e.g. 0.95), not \"%s\"", z);
+    x->opt.conf = r;
+  }
+  if ((z = cli_opt(c, "--cv-max"))) {
+    if (!parse_double(z, &r) || r < 0)
+      return usage(x, "--cv-max", "%s must be a non-negative number (e.g. 0.3), not \"%s\"", z);
+    x->opt.cvMax = r;
+  }
+  if (cli_opt_int(c, "--min-n", 0, 1000000000, 10, &nMin)) return -1;
+  x->opt.nMinCell = (long)nMin;
+  return 0;
+}
+
+/* Check the references against the statistic, then load what they need. */
+static int resolve_and_load(EstCmd *x) {
+  CliCtx *c = x->c;
+  Err *e = &c->err;
+  const char *z;
+  x->pInfo = survey_info(c->store, x->zSurvey, e);
+  if (!x->pInfo) return -1;
+  if (colref_resolve(x, &x->var, "--var", cli_opt(c, "--var"), true)) return -1;
+  if (x->stat == STAT_QUANTILE && (x->var.bCat || x->var.zCode)) {
+    err_set(e, ERR_USAGE, "--var: a quantile needs a numeric variable; %s is %s", x->var.zSpec,
+            x->var.bCat ? "categorical" : "an indicator");
+    err_where(e, "--var");
+    return -1;
+  }
+  if (x->stat == STAT_RATIO && x->var.bCat && !x->var.zCode) {
+    err_set(e, ERR_USAGE, "--var: %s is categorical; a ratio needs a number or one level, e.g. %s=CODE", x->var.zName,
+            x->var.zName);
+    err_where(e, "--var");
+    return -1;
+  }
+  if (x->stat == STAT_RATIO) {
+    x->bDen = true;
+    if (colref_resolve(x, &x->den, "--den", cli_opt(c, "--den"), true)) return -1;
+    if (x->den.bCat && !x->den.zCode) {
+      err_set(e, ERR_USAGE, "--den: %s is categorical; use a number or one level, e.g. %s=CODE", x->den.zName,
+              x->den.zName);
+      err_where(e, "--den");
+      return -1;
+    }
+  }
+  if ((z = cli_opt(c, "--by")) && parse_list(x, "--by", z, x->aBy, MAX_BY, &x->nBy, false)) return -1;
+  for (int k = 0; k < x->nBy; k++) {
+    if (!x->aBy[k].bCat) {
+      err_set(e, ERR_USAGE, "--by: %s is numeric; domains need categorical columns", x->aBy[k].zName);
+      err_where(e, "--by");
+      return -1;
+    }
+    for (int j = 0; j < k; j++)
+      if (strcmp(x->aBy[j].zName, x->aBy[k].zName) == 0) {   /* the same column, maybe by name and concept */
+        err_set(e, ERR_USAGE, "--by: %s is given twice", x->aBy[k].zName);
+        err_where(e, "--by");
+        return -1;
+      }
+  }
+  if ((z = cli_opt(c, "--where"))) {
+    if (parse_list(x, "--where", z, x->aWhere, MAX_WHERE, &x->nWhere, true)) return -1;
+    for (int k = 0; k < x->nWhere; k++)
+      if (!x->aWhere[k].zCode) return usage(x, "--where", "%s takes COLUMN=code items, not \"%s\"", x->aWhere[k].zSpec);
+  }
+
+  /* Load the design and the distinct columns named. */
+  const char *azCol[2 + MAX_BY + MAX_WHERE];
+  ColRef *apRef[2 + MAX_BY + MAX_WHERE];
+  int nCol = 0, nRef = 0;
+  apRef[nRef++] = &x->var;
+  if (x->bDen) apRef[nRef++] = &x->den;
+  for (int k = 0; k < x->nBy; k++) apRef[nRef++] = &x->aBy[k];
+  for (int k = 0; k < x->nWhere; k++) apRef[nRef++] = &x->aWhere[k];
+  for (int k = 0; k < nRef; k++) {
+    bool bSeen = false;
+    for (int j = 0; j < nCol; j++) bSeen = bSeen || strcmp(azCol[j], apRef[k]->zName) == 0;
+    if (!bSeen) azCol[nCol++] = apRef[k]->zName;
+  }
+  if (survey_load(c->store, x->zSurvey, azCol, nCol, &x->pData, e)) return -1;
+  for (int k = 0; k < nRef; k++) {
+    apRef[k]->pCol = survey_column(x->pData, apRef[k]->zName);
+    if (!apRef[k]->pCol || (apRef[k]->bCat != (apRef[k]->pCol->kind == COL_CATEGORICAL)))
+      return err_set(e, ERR_INTERNAL, "column %s changed while it was being read", apRef[k]->zName);
+  }
+  return 0;
+}
+
+/* Whether unit i has the value named by r (for --where). */
+static bool colref_match(const ColRef *r, size_t i) {
+  if (r->bCat) return r->pCol->aCode[i] == r->iLevel;
+  return r->pCol->aNum[i] == r->rValue;
+}
+
+/* The values of a reference: a numeric column as is (borrowed),
+** else the 0/1 indicator of level iLevel (or of the number rValue) in a[]. */
+static const double *colref_values(const ColRef *r, int iLevel, double *a, size_t n) {
+  const SurveyColumn *col = r->pCol;
+  if (!r->bCat && !r->zCode) return col->aNum;
+  for (size_t i = 0; i < n; i++) {
+    if (r->bCat) a[i] = col->aCode[i] < 0 ? NAN : (col->aCode[i] == iLevel ? 1.0 : 0.0);
+    else a[i] = isnan(col->aNum[i]) ? NAN : (col->aNum[i] == r->rValue ? 1.0 : 0.0);
+  }
+  return a;
+}
+
+/* aDom[i] = the domain of unit i (-1 outside); domains are the --by combinations
+** that hold a unit, in level order. aCombo[nDom] gets each domain's combination. */
+static int build_domains(EstCmd *x, int32_t *aDom, int **paCombo, int *pnDom) {
+  size_t n = x->pData->n;
+  long nComb = 1;
+  for (int k = 0; k < x->nBy; k++) {
+    nComb *= x->aBy[k].pCol->nLevel > 0 ? x->aBy[k].pCol->nLevel : 1;
+    if (nComb > MAX_COMBINATIONS) {
+      err_set(&x->c->err, ERR_USAGE, "--by: more than %d combinations of levels", MAX_COMBINATIONS);
+      err_where(&x->c->err, "--by");
+      return -1;
+    }
+  }
+  long *aCount = xcalloc((size_t)nComb, sizeof *aCount);
+  for (size_t i = 0; i < n; i++) {
+    int32_t comb = 0;
+    bool bIn = true;
+    for (int k = 0; k < x->nWhere && bIn; k++) bIn = colref_match(&x->aWhere[k], i);
+    for (int k = 0; k < x->nBy && bIn; k++) {
+      int32_t v = x->aBy[k].pCol->aCode[i];
+      if (v < 0) bIn = false;
+      else comb = comb * x->aBy[k].pCol->nLevel + v;
+    }
+    aDom[i] = bIn ? comb : -1;
+    if (bIn) aCount[comb]++;
+  }
+  int nDom = 0;
+  int *aCombo = xmalloc((size_t)nComb * sizeof *aCombo);
+  int32_t *aMap = xmalloc((size_t)nComb * sizeof *aMap);
+  for (long k = 0; k < nComb; k++) {
+    aMap[k] = aCount[k] ? nDom : -1;
+    if (aCount[k]) aCombo[nDom++] = (int)k;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (aDom[i] >= 0) aDom[i] = aMap[aDom[i]];
+  free(aCount);
+  free(aMap);
+  *paCombo = aCombo;
+  *pnDom = nDom;
+  return 0;
+}
+
+/* The level code of --by column k in combination comb. */
+static const char *combo_code(const EstCmd *x, int comb, int k) {
+  for (int j = x->nBy - 1; j > k; j--) comb /= x->aBy[j].pCol->nLevel;
+  return x->aBy[k].pCol->azLevel[comb % x->aBy[k].pCol->nLevel];
+}
+
+static json_t *json_num(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+static const char *flag_name(int flags) {
+  if (flags & (EST_SUPPRESSED | EST_EMPTY)) return (flags & EST_SUPPRESSED) ? "suppressed" : NULL;
+  return (flags & EST_UNRELIABLE) ? "unreliable" : NULL;
+}
+
+/* "1234567.89" as "1234568" and small numbers with 6 significant digits, into z[nz]. */
+static const char *fmt_num(double v, char *z, size_t nz) {
+  if (isnan(v)) snprintf(z, nz, "-");
+  else if (fabs(v) >= 1e5) snprintf(z, nz, "%.0f", v);
+  else snprintf(z, nz, "%.6g", v);
+  return z;
+}
+
+static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int *aCombo) {
+  CliCtx *c = x->c;
+  bool bLevels = nLevel > 1 || (x->var.bCat && !x->var.zCode);
+  const SurveyColumn *pVar = x->var.pCol;
+  json_t *j = json_object(), *aRows = json_array(), *aBy = json_array();
+  json_object_set_new(j, "survey", json_string(x->zSurvey));
+  json_object_set_new(j, "stat", json_string(x->zStat));
+  json_object_set_new(j, "var", json_string(x->var.zSpec));
+  json_object_set_new(j, "den", x->bDen ? json_string(x->den.zSpec) : json_null());
+  json_object_set_new(j, "q", x->stat == STAT_QUANTILE ? json_real(x->q) : json_null());
+  for (int k = 0; k < x->nBy; k++) json_array_append_new(aBy, json_string(x->aBy[k].zCol));
+  json_object_set_new(j, "by", aBy);
+  json_object_set_new(j, "where", cli_opt(c, "--where") ? json_string(cli_opt(c, "--where")) : json_null());
+  json_object_set_new(j, "conf", json_real(x->opt.conf));
+  for (int d = 0; d < nDom; d++) {
+    for (int l = 0; l < nLevel; l++) {
+      const Estimate *r = &aRes[(size_t)l * (size_t)nDom + (size_t)d];
+      bool bHide = (r->flags & EST_SUPPRESSED) != 0;
+      json_t *pRow = json_object(), *pBy = json_object();
+      for (int k = 0; k < x->nBy; k++)
+        json_object_set_new(pBy, x->aBy[k].zCol, json_string(combo_code(x, aCombo[d], k)));
+      json_object_set_new(pRow, "by", pBy);
+      if (bLevels) json_object_set_new(pRow, "level", json_string(pVar->azLevel[l]));
+      json_object_set_new(pRow, "estimate", bHide ? json_null() : json_num(r->est));
+      json_object_set_new(pRow, "se", bHide ? json_null() : json_num(r->se));
+      json_object_set_new(pRow, "ci_low", bHide ? json_null() : json_num(r->ciLow));
+      json_object_set_new(pRow, "ci_high", bHide ? json_null() : json_num(r->ciHigh));
+      json_object_set_new(pRow, "cv", bHide ? json_null() : json_num(r->cv));
+      json_object_set_new(pRow, "n", json_integer(r->n));
+      json_object_set_new(pRow, "flag", flag_name(r->flags) ? json_string(flag_name(r->flags)) : json_null());
+      json_array_append_new(aRows, pRow);
+    }
+  }
+  json_object_set_new(j, "rows", aRows);
+  if (c->bJson) return cli_print_json(c, j);
+
+  /* Text: a header line, then an aligned table built from the JSON rows. */
+  FILE *f = c->out;
+  fprintf(f, "survey %s: %s of %s", x->zSurvey, x->zStat, x->var.zSpec);
+  if (x->bDen) fprintf(f, " / %s", x->den.zSpec);
+  if (x->stat == STAT_QUANTILE) fprintf(f, " (q = %g)", x->q);
+  if (x->nBy) fprintf(f, " by %s", cli_opt(c, "--by"));
+  if (cli_opt(c, "--where")) fprintf(f, ", where %s", cli_opt(c, "--where"));
+  fprintf(f, "; %g%% confidence intervals\n", 100 * x->opt.conf);
+  enum { NCOLMAX = MAX_BY + 9 };
+  const char *azHead[NCOLMAX];
+  int nCol = 0;
+  for (int k = 0; k < x->nBy; k++) azHead[nCol++] = x->aBy[k].zCol;
+  if (bLevels) azHead[nCol++] = "level";
+  static const char *azStat[] = {"estimate", "se", "ci_low", "ci_high", "cv", "n", "flag"};
+  for (size_t k = 0; k < COUNT(azStat); k++) azHead[nCol++] = azStat[k];
+  size_t nRow = json_array_size(aRows);
+  char **azCell = xcalloc((nRow + 1) * (size_t)nCol, sizeof(char *));
+  int aWidth[NCOLMAX];
+  for (int k = 0; k < nCol; k++) azCell[k] = xstrdup(azHead[k]);
+  for (size_t i = 0; i < nRow; i++) {
+    json_t *pRow = json_array_get(aRows, i);
+    char **az = azCell + (i + 1) * (size_t)nCol, zNum[64];
+    int k = 0;
+    for (int b = 0; b < x->nBy; b++) az[k++] = xstrdup(json_string_value(json_object_get(json_object_get(pRow, "by"),
+                                                                                          x->aBy[b].zCol)));
+    if (bLevels) az[k++] = xstrdup(json_string_value(json_object_get(pRow, "level")));
+    for (int s = 0; s < 4; s++) {
+      json_t *v = json_object_get(pRow, azStat[s]);
+      az[k++] = xstrdup(json_is_null(v) ? "-" : fmt_num(json_real_value(v), zNum, sizeof zNum));
+    }
+    json_t *pCv = json_object_get(pRow, "cv");
+    if (json_is_null(pCv)) az[k++] = xstrdup("-");
+    else az[k++] = xasprintf("%.1f%%", 100 * json_real_value(pCv));
+    az[k++] = xasprintf("%lld", (long long)json_integer_value(json_object_get(pRow, "n")));
+    const char *zFlag = json_string_value(json_object_get(pRow, "flag"));
+    az[k++] = xstrdup(zFlag ? zFlag : "");
+  }
+  for (int k = 0; k < nCol; k++) {
+    aWidth[k] = 0;
+    for (size_t i = 0; i <= nRow; i++) {
+      int w = (int)strlen(azCell[i * (size_t)nCol + (size_t)k]);
+      if (w > aWidth[k]) aWidth[k] = w;
+    }
+  }
+  for (size_t i = 0; i <= nRow; i++) {
+    Buf b;
+    buf_init(&b, BUF_UNBOUNDED);
+    for (int k = 0; k < nCol; k++) {
+      const char *zCell = azCell[i * (size_t)nCol + (size_t)k];
+      bool bRight = k >= nCol - 7 && k < nCol - 1;   /* numbers right-aligned */
+      if (k) buf_puts(&b, "  ");
+      buf_printf(&b, bRight ? "%*s" : "%-*s", aWidth[k], zCell);
+    }
+    const char *zLine = buf_cstr(&b);
+    size_t nLine = strlen(zLine);
+    while (nLine > 0 && zLine[nLine - 1] == ' ') nLine--;
+    fprintf(f, "%.*s\n", (int)nLine, zLine);
+    buf_free(&b);
+  }
+  if (nRow == 0) fprintf(f, "(no unit in the domain)\n");
+  for (size_t i = 0; i < (nRow + 1) * (size_t)nCol; i++) free(azCell[i]);
+  free(azCell);
+  json_decref(j);
+  return 0;
+}
+
+int cmd_survey_estimate(CliCtx *c) {
+  EstCmd x;
+  int rc = -1, nDom = 0, nLevel = 1;
+  int32_t *aDom = NULL;
+  int *aCombo = NULL;
+  double *aY = NULL, *aX = NULL;
+  Estimate *aRes = NULL;
+  memset(&x, 0, sizeof x);
+  x.c = c;
+  x.zSurvey = c->azArg[0];
+  if (parse_options(&x) || resolve_and_load(&x)) goto out;
+
+  size_t n = x.pData->n;
+  const Design *d = &x.pData->design;
+  aDom = xmalloc((n ? n : 1) * sizeof *aDom);
+  if (build_domains(&x, aDom, &aCombo, &nDom)) goto out;
+  if (x.var.bCat && !x.var.zCode) nLevel = x.var.pCol->nLevel;
+  aRes = xcalloc((size_t)(nLevel > 0 ? nLevel : 1) * (size_t)(nDom > 0 ? nDom : 1), sizeof *aRes);
+  if (!x.var.pCol->aNum || x.var.zCode) aY = xmalloc((n ? n : 1) * sizeof *aY);
+  if (x.bDen && (x.den.bCat || x.den.zCode)) aX = xmalloc((n ? n : 1) * sizeof *aX);
+  for (int l = 0; l < nLevel && nDom > 0; l++) {
+    const double *y = colref_values(&x.var, x.var.zCode ? x.var.iLevel : l, aY, n);
+    Estimate *aOut = aRes + (size_t)l * (size_t)nDom;
+    int rcEst;
+    switch (x.stat) {
+    case STAT_TOTAL: rcEst = est_total(d, y, aDom, nDom, &x.opt, aOut, &c->err); break;
+    case STAT_MEAN: rcEst = est_mean(d, y, aDom, nDom, &x.opt, aOut, &c->err); break;
+    case STAT_RATIO:
+      rcEst = est_ratio(d, y, colref_values(&x.den, x.den.iLevel, aX, n), aDom, nDom, &x.opt, aOut, &c->err);
+      break;
+    default: rcEst = est_quantile(d, y, x.q, aDom, nDom, &x.opt, aOut, &c->err); break;
+    }
+    if (rcEst) goto out;
+  }
+  rc = emit(&x, aRes, nLevel, nDom, aCombo);
+out:
+  free(aDom);
+  free(aCombo);
+  free(aY);
+  free(aX);
+  free(aRes);
+  colref_free(&x.var);
+  colref_free(&x.den);
+  for (int k = 0; k < MAX_BY; k++) colref_free(&x.aBy[k]);
+  for (int k = 0; k < MAX_WHERE; k++) colref_free(&x.aWhere[k]);
+  json_decref(x.pInfo);
+  survey_free(x.pData);
+  return rc;
+}

@@ -2,13 +2,14 @@
 ** estimate.h: design-based estimation for complex surveys (the statistics engine).
 **
 ** Pure computation over in-memory columns; no I/O. Matches R's `survey` package
-** (svytotal, svymean, svyratio, svyquantile, svyby): Horvitz-Thompson totals,
+** 4.1.1 (svytotal, svymean, svyratio, svyquantile, svyby): Horvitz-Thompson totals,
 ** means and ratios as ratios of totals, Taylor linearization with the
 ** with-replacement approximation at the first stage, optional finite population
 ** correction, domains that keep the whole design (units outside a domain
 ** contribute zero; the design is never subset), lonely-PSU rules as R's
 ** options(survey.lonely.psu=...), quantiles by the Woodruff method as
-** svyquantile(interval.type="mixed", qrule="math") (see docs/statistics.md).
+** svyquantile(ci=TRUE, qrule="math") with its default interval.type="mean"
+** (see docs/statistics.md for the formulas and the R calls that agree).
 **
 ** Ownership: nothing here allocates memory that outlives a call; results are
 ** written into caller-provided arrays.
@@ -69,7 +70,10 @@ typedef struct Estimate {
 ** one domain holding every unit, nDom = 1). Missing values (NaN) in y or x put a
 ** unit outside the domain for that statistic (R's na.rm=TRUE on a subset design).
 ** Each function fills aOut[0..nDom-1]; it fails (ERR_INVALID) on a lonely PSU
-** under LONELY_FAIL, naming the stratum index in the message. */
+** under LONELY_FAIL, naming the stratum index in the message, and on an invalid
+** design (weight not positive, fpc inconsistent, index out of range).
+** An empty domain gets NaN estimate, se, interval and cv, n = 0 and EST_EMPTY
+** (plus EST_SUPPRESSED when nMinCell > 0). o may be NULL for the defaults. */
 int est_total(const Design *d, const double *y, const int32_t *aDom, int nDom, const EstOptions *o,
               Estimate *aOut, Err *e);
 int est_mean(const Design *d, const double *y, const int32_t *aDom, int nDom, const EstOptions *o,
@@ -78,8 +82,16 @@ int est_mean(const Design *d, const double *y, const int32_t *aDom, int nDom, co
 int est_ratio(const Design *d, const double *y, const double *x, const int32_t *aDom, int nDom,
               const EstOptions *o, Estimate *aOut, Err *e);
 /* Quantile q in (0,1) with a Woodruff confidence interval; se derived from the
-** interval as R does. */
+** interval as R does: (ciHigh - ciLow) / (2 t), t the Student quantile with the
+** domain's design degrees of freedom (PSUs minus strata holding the domain).
+** An interval end is NaN when the proportion interval leaves [0,1] (as in R). */
 int est_quantile(const Design *d, const double *y, double q, const int32_t *aDom, int nDom,
                  const EstOptions *o, Estimate *aOut, Err *e);
+
+/* Standard normal quantile (to a few units in the last place); NaN outside [0,1]. */
+double est_qnorm(double p);
+/* Student t quantile with df > 0 degrees of freedom (df may be non-integer or
+** INFINITY); NaN when p is outside [0,1] or df <= 0. */
+double est_qt(double p, double df);
 
 #endif
