@@ -5,7 +5,7 @@ BIND ?= 127.0.0.1
 .PHONY: demo check build build-asan fuzz bench clean pot
 
 demo: build
-	build/lmis init --db demo.db --force --admin admin
+	scripts/demo.sh demo.db
 	@echo "lmis is starting on http://$(BIND):$(PORT)/ (log in with the administrator above; Ctrl-C stops it)"
 	build/lmis serve --db demo.db --port $(PORT) --bind $(BIND)
 

@@ -12,6 +12,9 @@
 #include "config.h"
 #include "embedded.h"
 #include "isco.h"
+#include "aggregate.h"
+#include "indicator.h"
+#include "sdmx.h"
 #include "survey.h"
 
 #include <string.h>
@@ -203,4 +206,136 @@ int api_survey(Request *r) {
   const char *zName = r->nParam > 0 ? r->azParam[0] : "";
   if (!survey_name_ok(zName)) return bad_param(r, "name", "a survey name has 1 to 64 letters, digits, _ . or -", zName);
   return send_or_fail(r, survey_info(r->store, zName, &e), &e);
+}
+
+/* ---- statistics: indicators, aggregates, SDMX ---- */
+
+#define SDMX_OUT_MAX (64u << 20)   /* largest message built for one response */
+#define BY_MAX 4
+
+
+/* Split "a,b" into at most BY_MAX arena strings of [a-z0-9_]. Returns the count,
+** or -1 with 400 naming the parameter. */
+static int parse_by(Request *r, const char *zBy, const char **azBy) {
+  int n = 0;
+  const char *z = zBy;
+  while (*z) {
+    size_t k = strcspn(z, ",");
+    if (k == 0 || k > 64 || n >= BY_MAX) return bad_param(r, "by", "by lists up to 4 variable names separated by commas", zBy);
+    for (size_t i = 0; i < k; i++) {
+      char c = z[i];
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+        return bad_param(r, "by", "variable names use small letters, digits and _", zBy);
+    }
+    azBy[n++] = arena_strndup(r->arena, z, k);
+    z += k;
+    if (*z == ',') z++;
+  }
+  return n;
+}
+
+int api_indicators(Request *r) {
+  Err e = ERR_INIT;
+  const Catalogue *c = indicator_catalogue_default(&e);
+  if (!c) return req_fail_with(r, &e);
+  return send_or_fail(r, indicator_list_json(c, r->zLang), &e);
+}
+
+/* GET /api/v1/indicators/{id}: the definition; with ?survey= the indicator computed
+** from that survey (published aggregates only: microdata never leave), as JSON or
+** ?format=sdmx-csv|sdmx-csv2|sdmx-ml|sdmx-json. Breakdowns other than the
+** indicator's own (?by=) are ad hoc estimates: the policy decides who may ask. */
+int api_indicator(Request *r) {
+  Err e = ERR_INIT;
+  const char *zId = r->nParam > 0 ? r->azParam[0] : "";
+  const char *zSurvey = req_query(r, "survey");
+  const char *zBy = req_query(r, "by");
+  const char *zFormat = req_query(r, "format");
+  const char *azBy[BY_MAX];
+  int nBy = 0;
+  SdmxFormat fmt = SDMX_CSV1;
+  bool bSdmx = false;
+  IndicatorResult *pRes = NULL;
+  const Catalogue *c;
+  const IndicatorDef *d;
+  if (!sdmx_id_ok(zId)) return bad_param(r, "id", "an indicator id has letters, digits and _", zId);
+  if (zFormat && strcmp(zFormat, "json") != 0) {
+    if (sdmx_format_parse(zFormat, &fmt))
+      return bad_param(r, "format", "format is json, sdmx-csv, sdmx-csv2, sdmx-ml or sdmx-json", zFormat);
+    bSdmx = true;
+  }
+  if (!(c = indicator_catalogue_default(&e))) return req_fail_with(r, &e);
+  if (!(d = indicator_find(c, zId))) {
+    req_fail(r, ERR_NOT_FOUND, "no indicator %s", zId);
+    err_hint(&r->err, "GET /api/v1/indicators lists them");
+    return -1;
+  }
+  if (!zSurvey) {
+    if (bSdmx || zBy) return bad_param(r, "survey", "survey is required to compute an indicator", NULL);
+    return send_or_fail(r, indicator_def_json(d, r->zLang), &e);
+  }
+  if (!survey_name_ok(zSurvey)) return bad_param(r, "survey", "a survey name has 1 to 64 letters, digits, _ . or -", zSurvey);
+  if (zBy) {
+    if ((nBy = parse_by(r, zBy, azBy)) < 0) return -1;
+    if (policy_check("survey.estimate", &r->who, &r->err)) {
+      err_hint(&r->err, "the public sees the indicator's own breakdowns; leave out by=");
+      return -1;
+    }
+  }
+  if (indicator_compute(r->store, c, zId, zSurvey, zBy ? azBy : NULL, nBy, NULL, &pRes, &e)) return req_fail_with(r, &e);
+  if (!bSdmx) {
+    json_t *j = indicator_result_json(pRes, r->zLang);
+    indicator_result_free(pRes);
+    return send_or_fail(r, j, &e);
+  }
+  Buf b;
+  buf_init(&b, SDMX_OUT_MAX);
+  int rc = sdmx_write(r->store, pRes->pData, fmt, r->zLang, &b, &e);
+  indicator_result_free(pRes);
+  if (rc == 0) resp_bytes(r, 200, sdmx_content_type(fmt), buf_cstr(&b), b.n);
+  buf_free(&b);
+  return rc ? req_fail_with(r, &e) : 0;
+}
+
+/* GET /api/v1/aggregates: published aggregates (computed, imported, public series). */
+int api_aggregates(Request *r) {
+  Err e = ERR_INIT;
+  AggQuery q;
+  long long v;
+  memset(&q, 0, sizeof q);
+  static const char *const azField[] = {"area", "counterpart", "indicator", "dataflow", "sex"};
+  const char **apDest[] = {&q.zArea, &q.zCounterpart, &q.zIndicator, &q.zDataflow, &q.zSex};
+  for (size_t i = 0; i < COUNT(azField); i++) {
+    const char *z = req_query(r, azField[i]);
+    if (z && !sdmx_id_ok(z)) return bad_param(r, azField[i], "codes use letters, digits, _ and -", z);
+    *apDest[i] = z;
+  }
+  if (req_query_int(r, "limit", 1, 10000, 100, &v)) return -1;
+  q.nLimit = (long)v;
+  if (req_query_int(r, "offset", 0, 100000000, 0, &v)) return -1;
+  q.nOffset = (long)v;
+  if (req_query_int(r, "latest", 0, 1, 0, &v)) return -1;
+  q.bLatest = v == 1;
+  if (req_query_int(r, "both_ways", 0, 1, 0, &v)) return -1;
+  q.bBothWays = v == 1;
+  q.zLang = r->zLang;
+  return send_or_fail(r, aggregate_query(r->store, &q, &e), &e);
+}
+
+/* GET /sdmx/data/{flow} and /sdmx/data/{flow}/{key}: SDMX REST data queries over
+** published aggregates; the format comes from ?format= or the Accept header. */
+int api_sdmx_data(Request *r) {
+  Err e = ERR_INIT;
+  const char *zFlow = r->nParam > 0 ? r->azParam[0] : "";
+  const char *zKey = r->nParam > 1 ? r->azParam[1] : NULL;
+  const char *zFormat = req_query(r, "format");
+  const char *zType = NULL;
+  Buf b;
+  int rc;
+  if (!zFormat) zFormat = req_header(r, "Accept");
+  buf_init(&b, SDMX_OUT_MAX);
+  rc = sdmx_rest_data(r->store, zFlow, zKey, zFormat, &b, &zType, &e);
+  if (rc == 0) resp_bytes(r, 200, zType, buf_cstr(&b), b.n);
+  buf_free(&b);
+  return rc ? req_fail_with(r, &e) : 0;
 }

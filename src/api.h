@@ -17,4 +17,8 @@ int api_logout(Request *r);            /* POST /api/v1/logout */
 int api_me(Request *r);                /* GET  /api/v1/me */
 int api_surveys(Request *r);            /* GET  /api/v1/surveys */
 int api_survey(Request *r);             /* GET  /api/v1/surveys/{name} */
+int api_indicators(Request *r);         /* GET  /api/v1/indicators */
+int api_indicator(Request *r);          /* GET  /api/v1/indicators/{id}?survey=&by=&format= */
+int api_aggregates(Request *r);         /* GET  /api/v1/aggregates?area=&counterpart=&indicator=... */
+int api_sdmx_data(Request *r);          /* GET  /sdmx/data/{flow}[/{key}] */
 #endif

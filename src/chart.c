@@ -7,8 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-#define W 640          /* viewBox width */
-#define LABEL_W 200    /* left column for group labels */
+#define W 420          /* viewBox width: narrow, so text stays legible on a phone */
+#define LABEL_W 130    /* left column for group labels */
 #define BAR_H 16
 #define BAR_GAP 4
 #define GROUP_GAP 12
@@ -47,7 +47,7 @@ void chart_bars_svg(Buf *b, const char *zTitle, const char *zDesc, const ChartBa
   }
   vMax = nice_max(vMax);
   int h = TOP + nBar * (BAR_H + BAR_GAP) + nGroup * GROUP_GAP + AXIS_H;
-  double plotW = W - LABEL_W - 56;
+  double plotW = W - LABEL_W - 44;
   html_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" "
                  "xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"chart-title\">%s</title>\n"
                  "<desc id=\"chart-desc\">%s</desc>\n",

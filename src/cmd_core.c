@@ -1,6 +1,7 @@
 /*
 ** cmd_core.c: help, version, init and serve.
 */
+#include "aggregate.h"
 #include "auth.h"
 #include "cmds.h"
 #include "config.h"
@@ -72,6 +73,7 @@ int cmd_init(CliCtx *c) {
   RefReport rep;
   int rc = -1;
   int64_t idAdmin = 0;
+  long nPublic = 0;
   memset(&rep, 0, sizeof rep);
   if (!zData) zData = refdata_default_dir();
   if (access(c->zDb, F_OK) == 0 && !cli_flag(c, "--force")) {
@@ -87,6 +89,10 @@ int cmd_init(CliCtx *c) {
   if (store_open(zTmp, STORE_CREATE, &s, &c->err)) goto init_out;
   if (store_migrate(s, &c->err)) goto init_out;
   if (refdata_load(s, zData, !c->bJson, &rep, &c->err)) goto init_out;
+  /* Published series (UN DESA, World Bank) go into the aggregate store. */
+  if (store_begin(s, &c->err)) goto init_out;
+  if (aggregate_load_public(s, zData, &nPublic, &c->err)) goto init_out;
+  if (store_commit(s, &c->err)) goto init_out;
   if (zAdmin) {
     zPassword = random_token(12);
     if (auth_user_add(s, zAdmin, "Administrator", ROLE_ADMIN, zPassword, &idAdmin, &c->err)) goto init_out;
@@ -110,6 +116,7 @@ int cmd_init(CliCtx *c) {
       "currencies", (json_int_t)rep.nCurrency, "instruments", (json_int_t)rep.nInstrument,
       "ratifications", (json_int_t)rep.nRatification,
       "skipped", rep.zSkipped ? rep.zSkipped : "");
+    json_object_set_new(json_object_get(j, "loaded"), "public_observations", json_integer(nPublic));
     if (zAdmin) json_object_set_new(j, "admin", json_pack("{s:s, s:s}", "username", zAdmin, "password", zPassword));
     rc = cli_print_json(c, j);
   } else {
@@ -118,10 +125,10 @@ int cmd_init(CliCtx *c) {
             "  ISCO-08 groups      %ld\n  ESCO occupations    %ld\n  ESCO skills         %ld\n"
             "  ESCO relations      %ld (%ld skipped)\n  countries           %ld\n  M49 regions         %ld\n"
             "  languages           %ld\n  currencies          %ld\n  instruments         %ld\n"
-            "  ratifications       %ld\n",
+            "  ratifications       %ld\n  public statistics   %ld observations\n",
             c->zDb, store_schema_latest(), rep.nIsco, rep.nEscoOccupation, rep.nEscoSkill, rep.nEscoRelation,
             rep.nEscoRelationSkipped, rep.nCountry, rep.nRegion, rep.nLanguage, rep.nCurrency, rep.nInstrument,
-            rep.nRatification);
+            rep.nRatification, nPublic);
     if (rep.zSkipped && *rep.zSkipped) fprintf(c->out, "skipped:\n%s", rep.zSkipped);
     if (zAdmin) fprintf(c->out, "administrator: %s  password: %s  (shown once; change it with `lmis user passwd`)\n",
                         zAdmin, zPassword);

@@ -220,6 +220,14 @@ static Fields *form_fields(Request *r) {
 
 const char *req_form(Request *r, const char *zName) { return fields_get(form_fields(r), zName); }
 
+int req_fail_with(Request *r, Err *e) {
+  err_clear(&r->err);
+  r->err = *e;
+  memset(e, 0, sizeof(*e));
+  if (r->err.code == ERR_OK) r->err.code = ERR_INTERNAL;
+  return -1;
+}
+
 int req_fail(Request *r, ErrCode code, const char *fmt, ...) {
   Buf b;
   va_list ap;

@@ -152,6 +152,8 @@ void resp_bytes(Request *r, int status, const char *zContentType, const void *p,
 /* 303 See Other. Only local paths ("/...", not "//...") are followed; anything else
 ** redirects to "/", so a user-supplied "next" cannot send users off-site. */
 void resp_redirect(Request *r, const char *zLocation);
+/* Move *e (from a query function) into r->err, leaving *e cleared; returns -1. */
+int req_fail_with(Request *r, Err *e);
 /* Set r->err and return -1, for `return req_fail(r, ERR_NOT_FOUND, "...")`. */
 int req_fail(Request *r, ErrCode code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

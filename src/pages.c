@@ -23,13 +23,6 @@
 
 /* ---- small helpers ---- */
 
-/* Move e into r->err and return -1, for `return fail_err(r, &e)`. */
-static int fail_err(Request *r, Err *e) {
-  err_clear(&r->err);
-  r->err = *e;
-  memset(e, 0, sizeof(*e));
-  return -1;
-}
 
 static const char *jstr(json_t *o, const char *zKey) {
   json_t *v = json_object_get(o, zKey);
@@ -322,14 +315,14 @@ int page_isco_index(Request *r) {
     pRes = occupation_search(r->store, zQ, NULL, SEARCH_LIMIT, zL, &e);
     if (!pRes) {
       /* Text with no searchable word is the user's to fix, not an error page. */
-      if (e.code != ERR_INVALID) return fail_err(r, &e);
+      if (e.code != ERR_INVALID) return req_fail_with(r, &e);
       err_clear(&e);
       bNoWord = true;
     }
   } else {
     /* The major groups, each with its sub-major groups in "subgroups". */
     pMajor = isco_list(r->store, 1, NULL, zL, &e);
-    if (!pMajor) return fail_err(r, &e);
+    if (!pMajor) return req_fail_with(r, &e);
     json_t *aGroup = json_object_get(pMajor, "groups");
     for (size_t i = 0; i < json_array_size(aGroup); i++) {
       json_t *g = json_array_get(aGroup, i);
@@ -338,7 +331,7 @@ int page_isco_index(Request *r) {
       json_t *pSub = isco_list(r->store, 2, zCode, zL, &e);
       if (!pSub) {
         json_decref(pMajor);
-        return fail_err(r, &e);
+        return req_fail_with(r, &e);
       }
       json_object_set(g, "subgroups", json_object_get(pSub, "groups"));
       json_decref(pSub);
@@ -416,7 +409,7 @@ int page_isco_group(Request *r) {
     return req_fail(r, ERR_NOT_FOUND, "no ISCO-08 group %s", zCode ? zCode : "");
   }
   g = isco_get(r->store, zCode, zL, &e);
-  if (!g) return fail_err(r, &e);
+  if (!g) return req_fail_with(r, &e);
 
   const char *zTitle = jstr(g, "title");
   if (!zTitle) zTitle = jstr(g, "title_en");
@@ -547,7 +540,7 @@ int page_esco_occupation(Request *r) {
 
   if (!all_digits(zId, 1, 18)) return req_fail(r, ERR_NOT_FOUND, "no ESCO occupation %s", zId ? zId : "");
   o = esco_occupation_get(r->store, zId, &e);
-  if (!o) return fail_err(r, &e);
+  if (!o) return req_fail_with(r, &e);
 
   const char *zTitle = jstr(o, "title");
   if (!zTitle) zTitle = "";

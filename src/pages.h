@@ -15,4 +15,9 @@ int page_login_post(Request *r);      /* POST /login                 */
 int page_logout(Request *r);          /* POST /logout                */
 int page_account(Request *r);         /* GET /account  (who am I, log out) */
 int page_style_css(Request *r);       /* GET /static/style.css       */
+/* page_stats.c */
+int page_statistics(Request *r);      /* GET /statistics                         */
+int page_stats_indicator(Request *r); /* GET /statistics/indicator/{id}?survey=   */
+int page_stats_area(Request *r);      /* GET /statistics/area/{code}?counterpart= */
+int page_stats_area_query(Request *r); /* GET /statistics/area?code=&counterpart= (form) */
 #endif

@@ -21,10 +21,15 @@
 static const Route aRoute[] = {
   {"GET", "/", page_home, "page.read", PAGE, "Home page"},
   {"GET", "/account", page_account, "me.read", PAGE, "Own account, with a log-out button"},
+  {"GET", "/api/v1/aggregates", api_aggregates, "indicator.read", API,
+   "Published aggregates: computed, imported and public series"},
   {"GET", "/api/v1/countries", api_countries, "country.read", API, "List countries"},
   {"GET", "/api/v1/esco/occupations", api_esco_occupations, "esco.read", API, "Search ESCO occupations"},
   {"GET", "/api/v1/esco/occupations/{id}", api_esco_occupation, "esco.read", API, "One ESCO occupation"},
   {"GET", "/api/v1/health", api_health, "health.read", API, "Service health and versions"},
+  {"GET", "/api/v1/indicators", api_indicators, "indicator.read", API, "The indicator catalogue"},
+  {"GET", "/api/v1/indicators/{id}", api_indicator, "indicator.read", API,
+   "An indicator, or computed from a survey (?survey=) as JSON or SDMX"},
   {"GET", "/api/v1/isco", api_isco_list, "isco.read", API, "List or search ISCO-08 groups"},
   {"GET", "/api/v1/isco/{code}", api_isco_get, "isco.read", API, "One ISCO-08 group"},
   {"POST", "/api/v1/login", api_login, "session.login", API | WRITE | ROUTE_PUBLIC_POST | ROUTE_JSON_BODY,
@@ -40,7 +45,15 @@ static const Route aRoute[] = {
   {"GET", "/login", page_login_form, "session.login", PAGE, "Log-in form"},
   {"POST", "/login", page_login_post, "session.login", PAGE | WRITE | ROUTE_PUBLIC_POST, "Log in (form)"},
   {"POST", "/logout", page_logout, "session.logout", PAGE | WRITE, "Log out (form)"},
+  {"GET", "/sdmx/data/{flow}", api_sdmx_data, "sdmx.read", API, "SDMX REST data query: a whole dataflow"},
+  {"GET", "/sdmx/data/{flow}/{key}", api_sdmx_data, "sdmx.read", API, "SDMX REST data query by series key"},
   {"GET", "/static/style.css", page_style_css, "page.read", PAGE, "Style sheet"},
+  {"GET", "/statistics", page_statistics, "indicator.read", PAGE, "Statistics: surveys, indicators, public series"},
+  {"GET", "/statistics/area", page_stats_area_query, "indicator.read", PAGE, "Country/corridor form: redirects"},
+  {"GET", "/statistics/area/{code}", page_stats_area, "indicator.read", PAGE,
+   "A country's published figures, or a corridor with ?counterpart="},
+  {"GET", "/statistics/indicator/{id}", page_stats_indicator, "indicator.read", PAGE,
+   "An indicator from a survey: table, chart with intervals, downloads"},
 };
 
 const Route *routes_table(int *pn) {

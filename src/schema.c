@@ -203,7 +203,22 @@ static const char zMigration3[] =
   "  UNIQUE(dataflow, series_key, time_period)\n"
   ");\n"
   "CREATE INDEX observation_area ON observation(ref_area, counterpart_area);\n"
-  "CREATE INDEX observation_indicator ON observation(indicator, ref_area);\n";
+  "CREATE INDEX observation_indicator ON observation(indicator, ref_area);\n"
+  "CREATE INDEX observation_origin ON observation(origin, indicator);\n"
+
+  /* The built-in dataflows over the lmis DSD (docs/sdmx.md). Imported SDMX-CSV
+  ** adds the dataflows it names. */
+  "INSERT INTO dataflow(id, agency, version, name_en, name_fr, name_es, dimensions, source) VALUES\n"
+  "  ('LMIS_MIG', 'LMIS', '1.0', 'Labour migration indicators computed from survey microdata',\n"
+  "   'Indicateurs de migration de main-d''oeuvre calcul\u00e9s \u00e0 partir de microdonn\u00e9es d''enqu\u00eate',\n"
+  "   'Indicadores de migraci\u00f3n laboral calculados a partir de microdatos de encuestas',\n"
+  "   '[\"REF_AREA\",\"COUNTERPART_AREA\",\"INDICATOR\",\"SEX\",\"CLASSIF1\",\"CLASSIF2\"]', 'lmis'),\n"
+  "  ('LMIS_PUBLIC', 'LMIS', '1.0', 'Public migration and remittance series (UN DESA, World Bank)',\n"
+  "   'S\u00e9ries publiques sur les migrations et les envois de fonds (DAES de l''ONU, Banque mondiale)',\n"
+  "   'Series p\u00fablicas de migraci\u00f3n y remesas (DAES de la ONU, Banco Mundial)',\n"
+  "   '[\"REF_AREA\",\"COUNTERPART_AREA\",\"INDICATOR\",\"SEX\",\"CLASSIF1\",\"CLASSIF2\"]',\n"
+  "   'UN DESA International Migrant Stock 2020 and 2019; World Bank bilateral estimates 2017, "
+  "Remittance Prices Worldwide, WDI');\n";
 
 static const char *const azMigration[] = {
   zMigration1,
