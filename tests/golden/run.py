@@ -2,8 +2,9 @@
 """Golden CLI tests: run lmis with the arguments of each tests/golden/cases/NAME.cmd and
 compare exit status, stdout (NAME.out) and stderr (NAME.err) with the committed files.
 
-NAME.cmd holds lines "args: ..." (shell words; $DB, $BADDATA and $TMP are substituted),
-"exit: N" and optionally "stdin: TEXT". Temporary paths in the output are replaced by
+NAME.cmd holds lines "args: ..." (shell words; $DB, $BADDATA, $TMP and $ROOT are
+substituted), "exit: N", optionally "stdin: TEXT", and "compare: err" when stdout
+carries timings and only the exit status and stderr are compared. Temporary paths in the output are replaced by
 $DB/$TMP before comparing. `run.py --update` rewrites the expected files.
 """
 import os
@@ -46,7 +47,7 @@ def main():
         print("golden: 0 passed, 1 failed")
         return 1
     bad = make_bad_data(tmp)
-    subst = {"$DB": db, "$BADDATA": bad, "$TMP": tmp}
+    subst = {"$DB": db, "$BADDATA": bad, "$TMP": tmp, "$ROOT": ROOT}
     passed = failed = 0
     for name in sorted(os.listdir(os.path.join(HERE, "cases"))):
         if not name.endswith(".cmd"):
@@ -60,16 +61,20 @@ def main():
                     spec[k.strip()] = v.strip()
         args = shlex.split(spec["args"])
         args = [a if a not in subst else subst[a] for a in args]
-        args = [a.replace("$TMP", tmp) for a in args]
+        args = [a.replace("$TMP", tmp).replace("$ROOT", ROOT) for a in args]
         stdin = spec.get("stdin", "").replace("\\n", "\n") or None
         r = subprocess.run([BIN] + args, env=env, capture_output=True, text=True, input=stdin, timeout=120)
         out, err = r.stdout, r.stderr
         for k, v in sorted(subst.items(), key=lambda kv: -len(kv[1])):
             out, err = out.replace(v, k), err.replace(v, k)
         want_exit = int(spec.get("exit", "0"))
+        skip_out = spec.get("compare", "out,err") == "err"   # stdout carries timings
         if UPDATE:
-            with open(base + ".out", "w") as f:
-                f.write(out)
+            if skip_out and os.path.exists(base + ".out"):
+                os.remove(base + ".out")
+            if not skip_out:
+                with open(base + ".out", "w") as f:
+                    f.write(out)
             with open(base + ".err", "w") as f:
                 f.write(err)
         problems = []

@@ -170,6 +170,10 @@ def start_server():
     Srv.tmp = tempfile.mkdtemp(prefix="lmis-http-")
     Srv.db = os.path.join(Srv.tmp, "test.db")
     lmis("init", "--db", Srv.db)
+    lmis("survey", "import", "lfs-demo", os.path.join(ROOT, "data", "samples", "lfs-demo.csv.gz"), "--codebook",
+         os.path.join(ROOT, "data", "samples", "lfs-demo.codebook.json"), "--db", Srv.db)
+    lmis("indicator", "compute", "UNE_DEAP_SEX_AGE_CBR_RT", "--survey", "lfs-demo", "--publish", "--format", "json",
+         "--db", Srv.db)
     for role in ROLES[1:] + ["victim", "leaver", "tokenuser"]:
         name = user_name(role) if role in ROLES else role
         r = role if role in ROLES else "migrant"
@@ -220,10 +224,16 @@ ACCOUNT = lambda pub, acc: [pub] + [acc] * 8   # noqa: E731
 MATRIX = [
     ("GET", "/", "/", P, None, ALL200),
     ("GET", "/account", "/account", P, None, ACCOUNT(303, 200)),
+    ("GET", "/api/v1/aggregates", "/api/v1/aggregates?area=ITA&counterpart=PHL", A, None, ALL200),
     ("GET", "/api/v1/countries", "/api/v1/countries", A, None, ALL200),
     ("GET", "/api/v1/esco/occupations", "/api/v1/esco/occupations?q=nurse", A, None, ALL200),
     ("GET", "/api/v1/esco/occupations/{id}", "/api/v1/esco/occupations/{esco}", A, None, ALL200),
     ("GET", "/api/v1/health", "/api/v1/health", A, None, ALL200),
+    ("GET", "/api/v1/indicators", "/api/v1/indicators", A, None, ALL200),
+    ("GET", "/api/v1/indicators/{id}", "/api/v1/indicators/UNE_DEAP_SEX_AGE_CBR_RT?survey=lfs-demo", A, None, ALL200),
+    # ad hoc breakdowns are estimates from microdata: statisticians and admins only
+    ("GET", "/api/v1/indicators/{id}", "/api/v1/indicators/UNE_DEAP_SEX_AGE_CBR_RT?survey=lfs-demo&by=sex,isced",
+     A, None, [401, 403, 403, 200, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/isco", "/api/v1/isco", A, None, ALL200),
     ("GET", "/api/v1/isco/{code}", "/api/v1/isco/2221", A, None, ALL200),
     # an empty object: 400 shows the policy let the request through to the handler
@@ -231,15 +241,21 @@ MATRIX = [
     ("GET", "/api/v1/me", "/api/v1/me", A, None, ACCOUNT(401, 200)),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", A, None, ALL200),
     ("GET", "/api/v1/surveys", "/api/v1/surveys", A, None, ALL200),
-    # no survey of that name: 404 shows the policy let every role through to the handler
-    ("GET", "/api/v1/surveys/{name}", "/api/v1/surveys/none", A, None, [404] * 9),
+    ("GET", "/api/v1/surveys/{name}", "/api/v1/surveys/lfs-demo", A, None, ALL200),
     ("GET", "/esco/occupation/{id}", "/esco/occupation/{esco}", P, None, ALL200),
     ("GET", "/isco", "/isco", P, None, ALL200),
     ("GET", "/isco/{code}", "/isco/2221", P, None, ALL200),
     ("GET", "/login", "/login", P, None, ALL200),
     # a valid pre-session token but no credentials: the form comes back with 400
     ("POST", "/login", "/login", P, "login-form-empty", [400] * 9),
+    ("GET", "/sdmx/data/{flow}", "/sdmx/data/LMIS_MIG?format=sdmx-csv", A, None, ALL200),
+    ("GET", "/sdmx/data/{flow}/{key}", "/sdmx/data/LMIS_PUBLIC/ITA.PHL....?format=sdmx-json", A, None, ALL200),
     ("GET", "/static/style.css", "/static/style.css", P, None, ALL200),
+    ("GET", "/statistics", "/statistics", P, None, ALL200),
+    ("GET", "/statistics/area", "/statistics/area?code=ITA&counterpart=PHL", P, None, [303] * 9),
+    ("GET", "/statistics/area/{code}", "/statistics/area/ITA?counterpart=PHL", P, None, ALL200),
+    ("GET", "/statistics/indicator/{id}", "/statistics/indicator/UNE_DEAP_SEX_AGE_CBR_RT?survey=lfs-demo", P, None,
+     ALL200),
     # the logouts end the session, so they run last, each on its own session
     ("POST", "/api/v1/logout", "/api/v1/logout", A, "csrf-header", ACCOUNT(401, 200)),
     ("POST", "/logout", "/logout", P, "csrf-form-b", ACCOUNT(401, 303)),

@@ -1,0 +1,2 @@
+args: survey list --db $DB
+exit: 0

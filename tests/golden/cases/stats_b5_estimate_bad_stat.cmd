@@ -1,0 +1,2 @@
+args: survey estimate lfs-demo --stat median --var age --db $DB
+exit: 2

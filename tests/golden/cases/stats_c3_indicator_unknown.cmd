@@ -1,0 +1,2 @@
+args: indicator compute NOPE --survey lfs-demo --db $DB
+exit: 1

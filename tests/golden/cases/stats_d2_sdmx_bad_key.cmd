@@ -1,0 +1,2 @@
+args: sdmx export LMIS_MIG --key ITA.X --db $DB
+exit: 1
