@@ -12,6 +12,7 @@
 #define LMIS_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "err.h"
 
@@ -66,6 +67,12 @@ int64_t stmt_int(Stmt *q, int i);
 double stmt_double(Stmt *q, int i);
 bool stmt_is_null(Stmt *q, int i);
 const void *stmt_blob(Stmt *q, int i, int *pn);
+
+/* Read the whole BLOB in column zColumn of row iRow of zTable straight into p,
+** which holds n bytes: the BLOB must be exactly that size (else ERR_DB). zTable
+** and zColumn are literals of the caller, never input. Incremental BLOB I/O: no
+** intermediate copy, so large columns load at memory speed. */
+int store_blob_read(Store *s, const char *zTable, const char *zColumn, int64_t iRow, void *p, size_t n, Err *e);
 
 /* One-value helpers: run a query with no parameters and return the first column of
 ** the first row (default when no row). */

@@ -2054,10 +2054,10 @@ static int corrupt(Err *e, const char *zSurvey, const char *zCol, const char *zW
 }
 
 /* Read one column's BLOB into a new array, checking its size and values. */
-static int read_column(Stmt *q, const char *zSurvey, const ColMeta *m, size_t n, int nLevel, bool bDesign,
+static int read_column(Store *s, Stmt *q, const char *zSurvey, const ColMeta *m, size_t n, int nLevel, bool bDesign,
                        void **ppOut, Err *e) {
-  const unsigned char *p;
-  int nByte, rcStep;
+  int rcStep;
+  int64_t iRow, nByte;
   size_t nSize = m->kind == COL_NUMERIC ? 8 : 4;
   unsigned char *pOut;
   *ppOut = NULL;
@@ -2066,20 +2066,30 @@ static int read_column(Stmt *q, const char *zSurvey, const ColMeta *m, size_t n,
   rcStep = stmt_step(q, e);
   if (rcStep < 0) return -1;
   if (rcStep == 0) return corrupt(e, zSurvey, m->zName, "its data is missing");
-  p = stmt_blob(q, 0, &nByte);
-  if (nByte < 0 || (size_t)nByte != n * nSize) {
+  iRow = stmt_int(q, 0);
+  nByte = stmt_int(q, 1);
+  bool bBlob = stmt_int(q, 2) != 0;
+  stmt_reset(q);
+  if (!bBlob) return corrupt(e, zSurvey, m->zName, "its data is not binary");
+  if (nByte < 0 || (uint64_t)nByte != (uint64_t)n * nSize) {
     char zWhy[128];
-    snprintf(zWhy, sizeof zWhy, "%d bytes of data where %zu rows need %zu", nByte, n, n * nSize);
+    snprintf(zWhy, sizeof zWhy, "%lld bytes of data where %zu rows need %zu", (long long)nByte, n, n * nSize);
     return corrupt(e, zSurvey, m->zName, zWhy);
   }
   pOut = xmalloc(n * nSize);
+  /* Straight from the database into the column: no intermediate copy. */
+  if (store_blob_read(s, "survey_column", "data", iRow, pOut, n * nSize, e)) {
+    free(pOut);
+    return -1;
+  }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   for (size_t i = 0; i < n; i++)
-    for (size_t k = 0; k < nSize; k++) pOut[i * nSize + k] = p[i * nSize + nSize - 1 - k];
-#else
-  memcpy(pOut, p, n * nSize);
+    for (size_t k = 0; k < nSize / 2; k++) {
+      unsigned char t = pOut[i * nSize + k];
+      pOut[i * nSize + k] = pOut[i * nSize + nSize - 1 - k];
+      pOut[i * nSize + nSize - 1 - k] = t;
+    }
 #endif
-  stmt_reset(q);
   if (m->kind == COL_CATEGORICAL) {
     const int32_t *a = (const int32_t *)(void *)pOut;
     int32_t lo = bDesign ? 0 : -1;
@@ -2224,7 +2234,7 @@ int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol,
     }
   }
 
-  q = store_prepare(s, "SELECT data FROM survey_column WHERE survey_id = :id AND name = :name", e);
+  q = store_prepare(s, "SELECT rowid, length(data), typeof(data) = 'blob' FROM survey_column WHERE survey_id = :id AND name = :name", e);
   if (!q) goto out;
   stmt_bind_int(q, ":id", d->id);
   /* Design arrays. */
@@ -2237,7 +2247,7 @@ int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol,
     m = &aMeta[iRole[role]];
     if (levels_to_array(m, zName, &azLevel, &nLevel, e)) { free_levels(azLevel, nLevel); goto out; }
     free_levels(azLevel, nLevel);
-    if (read_column(q, zName, m, d->n, nLevel, true, &p, e)) goto out;
+    if (read_column(s, q, zName, m, d->n, nLevel, true, &p, e)) goto out;
     switch (role) {
       case CR_WEIGHT: d->aWeight = p; break;
       case CR_STRATA: d->aStratum = p; d->design.nStratum = nLevel; break;
@@ -2263,7 +2273,7 @@ int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol,
     c->zConcept = m->zConcept ? xstrdup(m->zConcept) : NULL;
     c->kind = m->kind;
     if (levels_to_array(m, zName, &c->azLevel, &c->nLevel, e)) goto out;
-    if (read_column(q, zName, m, d->n, c->nLevel, false, &p, e)) goto out;
+    if (read_column(s, q, zName, m, d->n, c->nLevel, false, &p, e)) goto out;
     if (m->kind == COL_NUMERIC) c->aNum = p;
     else c->aCode = p;
   }

@@ -638,8 +638,8 @@ static void test_corrupt_blob(void **state) {
                      "(SELECT id FROM survey WHERE name = 'corrupt')",
                      "10 bytes of data where 10 rows need 80");
   import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
-  corrupt_and_expect("UPDATE survey_column SET data = x'00000000000000000000000000000000000000000000000000000000ffffff7f'"
-                     "||substr(data, 33) WHERE name = 'sex' AND survey_id = (SELECT id FROM survey WHERE name = 'corrupt')",
+  corrupt_and_expect("UPDATE survey_column SET data = CAST(x'00000000000000000000000000000000000000000000000000000000ffffff7f'"
+                     "||substr(data, 33) AS BLOB) WHERE name = 'sex' AND survey_id = (SELECT id FROM survey WHERE name = 'corrupt')",
                      "level index is out of range");
   import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
   corrupt_and_expect("UPDATE survey_column SET data = zeroblob(80) WHERE name = 'wt' AND survey_id = "
@@ -649,6 +649,10 @@ static void test_corrupt_blob(void **state) {
   corrupt_and_expect("UPDATE survey_column SET levels = '{' WHERE name = 'sex' AND survey_id = "
                      "(SELECT id FROM survey WHERE name = 'corrupt')",
                      "levels are not a JSON array");
+  import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
+  corrupt_and_expect("UPDATE survey_column SET data = 'text' WHERE name = 'age' AND survey_id = "
+                     "(SELECT id FROM survey WHERE name = 'corrupt')",
+                     "not binary");
   import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
   corrupt_and_expect("UPDATE survey SET n_rows = 11 WHERE name = 'corrupt'", "where 11 rows need");
 }
