@@ -1566,11 +1566,31 @@ void sdmx_inserter_free(SdmxInserter *w) {
   free(w);
 }
 
-/* The attributes JSON of p (NULL when there is none); caller frees. */
+/* The attributes JSON of p (NULL when there is none); caller frees. Keys are
+** sorted, numbers written as the shortest exact decimal. Without other
+** attributes the text is built directly (the public series load 120,000 rows). */
 static char *attrs_json(const SdmxObs *p) {
   json_t *j = NULL;
   char *z;
-  if (p->zAttrJson && *p->zAttrJson) j = json_loads(p->zAttrJson, 0, NULL);
+  if (!p->zAttrJson || !*p->zAttrJson) {
+    Buf b;
+    char zNum[32];
+    buf_init(&b, BUF_UNBOUNDED);
+    if (isfinite(p->ciHigh)) buf_printf(&b, ",\"CI_HIGH\":%s", sdmx_fmt_double(zNum, p->ciHigh));
+    if (isfinite(p->ciLow)) buf_printf(&b, ",\"CI_LOW\":%s", sdmx_fmt_double(zNum, p->ciLow));
+    if (isfinite(p->cv)) buf_printf(&b, ",\"CV\":%s", sdmx_fmt_double(zNum, p->cv));
+    if (p->decimals >= 0) buf_printf(&b, ",\"DECIMALS\":%d", p->decimals);
+    if (p->n >= 0) buf_printf(&b, ",\"N\":%ld", p->n);
+    if (isfinite(p->se)) buf_printf(&b, ",\"SE\":%s", sdmx_fmt_double(zNum, p->se));
+    if (b.n == 0) {
+      buf_free(&b);
+      return NULL;
+    }
+    b.z[0] = '{';
+    buf_putc(&b, '}');
+    return buf_detach(&b);
+  }
+  j = json_loads(p->zAttrJson, 0, NULL);
   if (!json_is_object(j)) {
     json_decref(j);
     j = json_object();
@@ -1623,7 +1643,8 @@ int sdmx_inserter_add(SdmxInserter *w, const char *zFlow, const SdmxObs *p, cons
       if (stmt_step(qx, &e2) == 1) {
         err_set(e, ERR_CONFLICT, "%s already holds an observation %s for %s", zFlow, zKey, p->zTime ? p->zTime : "");
         err_detail(e, "it came from %s", stmt_text(qx, 0));
-        err_hint(e, "remove or replace the results of %s first", stmt_text(qx, 0));
+        err_hint(e, "the store keeps one value per series and period: publish one survey per country and period, "
+                    "or delete the other results first (an SDMX-CSV 2.0 file with ACTION D rows)");
       }
       stmt_finalize(qx);
     }

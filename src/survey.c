@@ -2076,10 +2076,10 @@ static int read_column(Store *s, Stmt *q, const char *zSurvey, const ColMeta *m,
     snprintf(zWhy, sizeof zWhy, "%lld bytes of data where %zu rows need %zu", (long long)nByte, n, n * nSize);
     return corrupt(e, zSurvey, m->zName, zWhy);
   }
-  pOut = xmalloc(n * nSize);
+  pOut = colmem_alloc(n * nSize);
   /* Straight from the database into the column: no intermediate copy. */
   if (store_blob_read(s, "survey_column", "data", iRow, pOut, n * nSize, e)) {
-    free(pOut);
+    colmem_free(pOut, n * nSize);
     return -1;
   }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -2095,7 +2095,7 @@ static int read_column(Store *s, Stmt *q, const char *zSurvey, const ColMeta *m,
     int32_t lo = bDesign ? 0 : -1;
     for (size_t i = 0; i < n; i++) {
       if (a[i] < lo || a[i] >= nLevel) {
-        free(pOut);
+        colmem_free(pOut, n * nSize);
         return corrupt(e, zSurvey, m->zName, "a level index is out of range");
       }
     }
@@ -2103,7 +2103,7 @@ static int read_column(Store *s, Stmt *q, const char *zSurvey, const ColMeta *m,
     const double *a = (const double *)(void *)pOut;
     for (size_t i = 0; i < n; i++) {
       if (!(isfinite(a[i]) && a[i] > 0)) {
-        free(pOut);
+        colmem_free(pOut, n * nSize);
         return corrupt(e, zSurvey, m->zName, "a design value is missing or not positive");
       }
     }
@@ -2306,18 +2306,19 @@ void survey_free(SurveyData *d) {
     SurveyColumn *c = &d->aCol[i];
     free(c->zName);
     free(c->zConcept);
-    free(c->aNum);
-    free(c->aCode);
+    /* Column arrays come from colmem_alloc (read_column). */
+    colmem_free(c->aNum, d->n * sizeof(double));
+    colmem_free(c->aCode, d->n * sizeof(int32_t));
     free_levels(c->azLevel, c->nLevel);
   }
   free(d->aCol);
   free(d->zName);
   free(d->zRefArea);
   free(d->zRefPeriod);
-  free(d->aWeight);
-  free(d->aFpc);
-  free(d->aStratum);
-  free(d->aPsu);
+  colmem_free(d->aWeight, d->n * sizeof(double));
+  colmem_free(d->aFpc, d->n * sizeof(double));
+  colmem_free(d->aStratum, d->n * sizeof(int32_t));
+  colmem_free(d->aPsu, d->n * sizeof(int32_t));
   free(d);
 }
 
