@@ -483,8 +483,10 @@ static void codelists_free(Codelists *p) {
 }
 
 /* Build the codelists. s may be NULL (built-in codes only). bNeedCatalogue: fail
-** when the indicator catalogue cannot be read (otherwise its names are optional). */
-static int codelists_build(Store *s, bool bNeedCatalogue, Codelists *p, Err *e) {
+** when the indicator catalogue cannot be read (otherwise its names are optional).
+** bObserved: add every code found in the observation table (the structure and
+** its schema need them; a writer looking up names does not). */
+static int codelists_build(Store *s, bool bNeedCatalogue, bool bObserved, Codelists *p, Err *e) {
   const Catalogue *pCat;
   const AggIndicator *aAgg;
   Err e2 = ERR_INIT;
@@ -521,11 +523,11 @@ static int codelists_build(Store *s, bool bNeedCatalogue, Codelists *p, Err *e) 
       cl_add(p, CL_AREA, stmt_text(q, 0), stmt_text(q, 1), stmt_text(q, 2), stmt_text(q, 3));
     stmt_finalize(q);
     if (rc < 0) goto build_fail;
-    if (cl_add_query(p, s, CL_AREA,
+    if (bObserved && (cl_add_query(p, s, CL_AREA,
                      "SELECT ref_area FROM observation UNION SELECT counterpart_area FROM observation ORDER BY 1", e) ||
         cl_add_query(p, s, CL_INDICATOR, "SELECT DISTINCT indicator FROM observation ORDER BY 1", e) ||
         cl_add_query(p, s, CL_UNIT,
-                     "SELECT DISTINCT unit_measure FROM observation WHERE unit_measure IS NOT NULL ORDER BY 1", e))
+                     "SELECT DISTINCT unit_measure FROM observation WHERE unit_measure IS NOT NULL ORDER BY 1", e)))
       goto build_fail;
   }
   return 0;
@@ -804,7 +806,7 @@ static int values_index(Values *v, const char *z, const char *zName, bool bId) {
 
 static int write_json(Store *s, const SdmxData *d, const char *zLang, Buf *b, Err *e) {
   Codelists cl;
-  bool bCl = codelists_build(s, false, &cl, e) == 0;
+  bool bCl = codelists_build(s, false, false, &cl, e) == 0;
   int iLang = lang_index(zLang);
   Values aDim[SDMX_NDIM + 1], aAt[A__COUNT];
   json_t *jObs = json_object(), *jDims = json_array(), *jAttrs = json_array(), *jRoot, *jLinks;
@@ -971,7 +973,7 @@ int sdmx_structure(Store *s, Buf *pOut, Err *e) {
   Xml x;
   Stmt *q;
   int rc;
-  if (codelists_build(s, true, &cl, e)) return -1;
+  if (codelists_build(s, true, true, &cl, e)) return -1;
   q = store_prepare(s, "SELECT id, agency, version, name_en, name_fr, name_es FROM dataflow ORDER BY agency, id", e);
   if (!q) {
     codelists_free(&cl);
@@ -1117,7 +1119,7 @@ int sdmx_structure_xsd(Store *s, const char *zXsdDir, Buf *pOut, Err *e) {
   Codelists cl;
   Xml x;
   char *zDir = zXsdDir ? xstrdup(zXsdDir) : sdmx_xsd_dir();
-  if (codelists_build(s, true, &cl, e)) {
+  if (codelists_build(s, true, true, &cl, e)) {
     free(zDir);
     return -1;
   }

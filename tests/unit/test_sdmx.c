@@ -434,6 +434,14 @@ static void test_data_ml_validates(void **state) {
     bQuietXml = false;
     free(z);
   }
+  /* quarterly periods (SDG 10.c.1 by corridor) and imported flows' periods */
+  sdmx_data_free(d);
+  assert_int_equal(sdmx_export(fx.s, "LMIS_PUBLIC", "USA.MEX+PHL.REM_COST_CORR...", &d, &e), 0);
+  assert_true(d->nObs > 20);
+  buf_reset(&ml);
+  assert_int_equal(sdmx_write(fx.s, d, SDMX_ML, "en", &ml, &e), 0);
+  assert_non_null(strstr(ml.z, "TIME_PERIOD=\"2011-Q1\""));
+  assert_int_equal(xml_validate(ml.z, ml.n, NULL, buf_cstr(&xsd)), 0);
   /* an empty message validates too */
   sdmx_data_free(d);
   assert_int_equal(sdmx_export(fx.s, "LMIS_MIG", "ZZZ.....", &d, &e), 0);
