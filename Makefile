@@ -32,7 +32,9 @@ bench: build
 	bench/run.sh
 
 pot:
-	xgettext --keyword=T:2 --keyword=N_ --from-code=UTF-8 --package-name=lmis -o po/lmis.pot src/*.c
+	xgettext --keyword=T:2 --keyword=N_ --keyword=req_t:2 --from-code=UTF-8 --add-comments=TRANSLATORS: \
+	  --package-name=lmis --package-version=0.1.0 -o po/lmis.pot src/*.c
+	for l in fr es; do msgmerge -q --update --backup=none --no-fuzzy-matching po/$$l.po po/lmis.pot; done
 
 clean:
 	rm -rf build build-asan build-fuzz

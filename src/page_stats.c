@@ -267,9 +267,10 @@ int page_stats_indicator(Request *r) {
   }
   if (nBar > 0) {
     html_raw_UNSAFE(b, "<figure class=\"chart\">\n");
-    chart_bars_svg(b, zTitle, req_t(r, "Estimates with 95% confidence intervals"), aBar, nBar, azSeries, nSeries,
+    chart_bars_svg(b, zTitle, /* xgettext:no-c-format */ req_t(r, "Estimates with 95% confidence intervals"), aBar, nBar, azSeries, nSeries,
                    req_t(r, "suppressed"), " (!)");
     html_printf(b, "<figcaption>%s</figcaption>\n</figure>\n",
+                /* xgettext:no-c-format */
                 req_t(r, "Bars show estimates, lines their 95% confidence intervals; pale bars marked (!) are "
                          "unreliable (coefficient of variation above 30%); suppressed cells have too few persons "
                          "in the sample to publish."));
@@ -279,6 +280,7 @@ int page_stats_indicator(Request *r) {
                  "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
                  "<th class=\"num\">%s</th><th>%s</th></tr></thead>\n<tbody>\n",
               req_t(r, "Sex"), req_t(r, "Breakdown"), req_t(r, "Group"), req_t(r, "Estimate"),
+              /* xgettext:no-c-format */
               req_t(r, "95% interval"), req_t(r, "CV"), req_t(r, "Persons in sample"), req_t(r, "Note"));
   json_array_foreach(aObs, i, o) {
     const char *zFlag = jstr(o, "flag");
