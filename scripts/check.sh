@@ -1,12 +1,13 @@
 #!/bin/bash
 # Run every test tier against the sanitizer build and end with "N passed, N failed".
-# Tiers: lint (source rules), unit (cmocka), golden CLI, HTTP against the real binary, browser
+# Tiers: lint (source rules), unit (cmocka), golden CLI, xsd (SDMX-ML against the
+# official schemas with xmllint), HTTP against the real binary, browser
 # (chromium + playwright-core), fuzz smoke runs (libFuzzer). Set TIERS to run some.
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=${B:-build-asan}
-TIERS=${TIERS:-"lint unit golden http browser fuzz"}
+TIERS=${TIERS:-"lint unit golden xsd http browser fuzz"}
 export LMIS_BIN=$ROOT/$B/lmis
 export LMIS_DATA=$ROOT/data
 export LMIS_NO_PROGRESS=1
@@ -63,6 +64,13 @@ tier_golden() {
   local rc=$?
   cat "$TMP/golden.log"
   from_line golden "$TMP/golden.log" $rc
+}
+
+tier_xsd() {
+  tests/sdmx/run.sh >"$TMP/xsd.log" 2>&1
+  local rc=$?
+  cat "$TMP/xsd.log"
+  from_line xsd "$TMP/xsd.log" $rc
 }
 
 tier_http() {
