@@ -39,7 +39,7 @@ int auth_login(Store *s, const char *zUser, const char *zPassword, const char *z
 /* Resolve a session cookie token; 0 and *pWho filled, or -1 (expired/unknown). */
 int auth_session(Store *s, const char *zToken, Principal *pWho, char **pzCsrf, Err *e);
 int auth_logout(Store *s, const char *zToken, Err *e);
-/* Resolve "Bearer xxx"; 0 or -1 with ERR_UNAUTH. */
+/* Resolve "Bearer TOKEN"; 0 or -1 with ERR_UNAUTH. */
 int auth_token(Store *s, const char *zToken, Principal *pWho, Err *e);
 /* Create an API token for zUser; the plain token is returned once. */
 int auth_token_create(Store *s, const char *zUser, const char *zName, char **pzToken, int64_t *pId, Err *e);

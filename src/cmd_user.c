@@ -1,5 +1,6 @@
 /*
-** cmd_user.c: account and API token commands. Every change is audited.
+** cmd_user.c: account and API token commands. auth.c audits every change (in the
+** same transaction), so these handlers only parse, call and print.
 */
 #include "auth.h"
 #include "cmds.h"
@@ -98,7 +99,6 @@ int cmd_user_add(CliCtx *c) {
   }
   if (!(zPw = get_password(c, &bGen))) return -1;
   rc = auth_user_add(c->store, zUser, cli_opt(c, "--name"), role, zPw, &id, &c->err);
-  if (rc == 0) rc = audit(c->store, &c->who, "account.create", zUser, NULL, zRole, &c->err);
   if (rc == 0) {
     if (c->bJson) {
       json_t *j = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "username", zUser, "role", role_name(role));
@@ -141,7 +141,6 @@ int cmd_user_list(CliCtx *c) {
 
 int cmd_user_disable(CliCtx *c) {
   if (auth_user_disable(c->store, c->azArg[0], &c->err)) return -1;
-  if (audit(c->store, &c->who, "account.disable", c->azArg[0], NULL, NULL, &c->err)) return -1;
   fprintf(c->out, "disabled %s\n", c->azArg[0]);
   return 0;
 }
@@ -152,7 +151,6 @@ int cmd_user_passwd(CliCtx *c) {
   int rc;
   if (!zPw) return -1;
   rc = auth_user_set_password(c->store, c->azArg[0], zPw, &c->err);
-  if (rc == 0) rc = audit(c->store, &c->who, "account.password", c->azArg[0], NULL, NULL, &c->err);
   if (rc == 0) {
     fprintf(c->out, "password changed for %s\n", c->azArg[0]);
     if (bGen) fprintf(c->out, "password: %s  (shown once)\n", zPw);
@@ -168,7 +166,6 @@ int cmd_token_create(CliCtx *c) {
   int rc;
   if (!zName) zName = "api";
   rc = auth_token_create(c->store, c->azArg[0], zName, &zTok, &id, &c->err);
-  if (rc == 0) rc = audit(c->store, &c->who, "token.create", c->azArg[0], NULL, zName, &c->err);
   if (rc == 0) {
     if (c->bJson) rc = cli_print_json(c, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "user",
                                                    c->azArg[0], "name", zName, "token", zTok));
@@ -213,7 +210,6 @@ int cmd_token_revoke(CliCtx *c) {
   if (parse_int(c->azArg[0], 1, INT64_MAX, &id))
     return err_set(&c->err, ERR_USAGE, "token ID must be a positive whole number, not \"%s\"", c->azArg[0]);
   if (auth_token_revoke(c->store, id, &c->err)) return -1;
-  if (audit(c->store, &c->who, "token.revoke", c->azArg[0], NULL, NULL, &c->err)) return -1;
   fprintf(c->out, "revoked token %lld\n", id);
   return 0;
 }
