@@ -42,6 +42,8 @@ static const CliCommand aCommand[] = {
                     {"--by", "A,B", "breakdowns (default: the indicator's own)"},
                     {"--format", "F", "table, json, sdmx-csv, sdmx-csv2, sdmx-ml or sdmx-json (default table)"},
                     {"--publish", NULL, "also store the results as published aggregates"},
+                    {"--cv-max", "C", "flag estimates with a larger coefficient of variation as unreliable (default 0.3)"},
+                    {"--min-n", "N", "suppress estimates from fewer sample units (default 10)"},
                     {"--lang", "L", "language of labels: en, fr or es"},
                     OPT_END}},
   {"indicator list", cmd_indicator_list, "", "list the indicator catalogue",

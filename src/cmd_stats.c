@@ -127,7 +127,22 @@ int cmd_indicator_compute(CliCtx *c) {
     nBy = split_by(c, zBy, &zByCopy, azBy, 4);
     if (nBy < 0) goto compute_out;
   }
-  if (indicator_compute(c->store, NULL, c->azArg[0], zSurvey, zBy ? azBy : NULL, nBy, NULL, &r, &c->err))
+  /* Publication thresholds: the same rules as `survey estimate`. */
+  EstOptions o;
+  long long nMin;
+  est_options_default(&o);
+  if (cli_opt_int(c, "--min-n", 0, 1000000, o.nMinCell, &nMin)) goto compute_out;
+  o.nMinCell = (long)nMin;
+  if (cli_opt(c, "--cv-max")) {
+    char *zEnd = NULL;
+    double v = strtod(cli_opt(c, "--cv-max"), &zEnd);
+    if (!zEnd || *zEnd || !(v > 0 && v <= 100)) {
+      err_set(&c->err, ERR_USAGE, "--cv-max must be a number above 0, such as 0.3, not \"%s\"", cli_opt(c, "--cv-max"));
+      goto compute_out;
+    }
+    o.cvMax = v;
+  }
+  if (indicator_compute(c->store, NULL, c->azArg[0], zSurvey, zBy ? azBy : NULL, nBy, &o, &r, &c->err))
     goto compute_out;
   if (cli_flag(c, "--publish")) {
     long n;
