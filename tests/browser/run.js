@@ -209,6 +209,34 @@ async function main() {
     });
     await shot(page, '09-isco-2221-es.png');
 
+    // ---- statistics: an indicator from the sample survey, then a corridor
+    await check('statistics: indicator table, chart with intervals, downloads', async () => {
+      await page.goto(base + '/statistics?lang=en');
+      const link = page.locator('ul.indicators a[href*="UNE_DEAP_SEX_AGE_CBR_RT"]');
+      await Promise.all([page.waitForURL(/\/statistics\/indicator\/UNE_DEAP_SEX_AGE_CBR_RT/), link.click()]);
+      assert((await page.locator('h1').innerText()).includes('Unemployment rate'), 'title');
+      assert(await page.locator('svg.chart rect').count() > 10, 'bars');
+      assert(await page.locator('svg.chart path.ci').count() > 10, 'confidence intervals');
+      assert(await page.locator('table.estimates tbody tr').count() >= 21, 'table rows');
+      assert(await page.locator('ul.downloads a[href*="format=sdmx-ml"]').count() === 1, 'SDMX-ML download');
+    });
+    await check('statistics indicator: no horizontal overflow', () => noOverflow(page));
+    await shot(page, '11-indicator.png');
+    await check('statistics: SDMX-CSV download', async () => {
+      const resp = await page.request.get(base + '/api/v1/indicators/UNE_DEAP_SEX_AGE_CBR_RT?survey=lfs-demo&format=sdmx-csv');
+      assert(resp.status() === 200, `status ${resp.status()}`);
+      assert((await resp.text()).startsWith('DATAFLOW,REF_AREA'), 'SDMX-CSV header');
+    });
+    await check('statistics: corridor form shows published figures', async () => {
+      await page.goto(base + '/statistics?lang=fr');
+      await page.fill('form.corridor input[name="code"]', 'ITA');
+      await page.fill('form.corridor input[name="counterpart"]', 'PHL');
+      await Promise.all([page.waitForURL(/\/statistics\/area\/ITA\?counterpart=PHL/), page.click('form.corridor button')]);
+      assert(await page.locator('table tbody tr').count() > 0, 'rows');
+    });
+    await check('corridor: no horizontal overflow', () => noOverflow(page));
+    await shot(page, '12-corridor-fr.png');
+
     // ---- unknown group, then log out
     await check('unknown group gives 404', async () => {
       const resp = await page.goto(base + '/isco/9999');
