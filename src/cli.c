@@ -100,6 +100,7 @@ static const CliCommand aCommand[] = {
                     {"--conf", "L", "confidence level (default 0.95)"},
                     {"--cv-max", "C", "flag estimates with a larger coefficient of variation as unreliable (default 0.3)"},
                     {"--min-n", "N", "suppress estimates from fewer sample units (default 10)"},
+                    {"--batch", "FILE", "a JSON array of estimates ({stat, var, den, q, by, where, ...}) in one run"},
                     OPT_END}},
   {"survey import", cmd_survey_import, "NAME DATA.csv", "import survey microdata with a codebook (all or nothing)",
    "survey.import", CMD_DB | CMD_WRITE | CMD_JSON, 2, 2,

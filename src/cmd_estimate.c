@@ -374,7 +374,7 @@ static const char *fmt_num(double v, char *z, size_t nz) {
   return z;
 }
 
-static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int *aCombo) {
+static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int *aCombo, json_t **ppOut) {
   CliCtx *c = x->c;
   bool bLevels = nLevel > 1 || (x->var.bCat && !x->var.zCode);
   const SurveyColumn *pVar = x->var.pCol;
@@ -408,6 +408,10 @@ static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int
     }
   }
   json_object_set_new(j, "rows", aRows);
+  if (ppOut && c->bJson) {
+    *ppOut = j;
+    return 0;
+  }
   if (c->bJson) return cli_print_json(c, j);
 
   /* Text: a header line, then an aligned table built from the JSON rows. */
@@ -476,7 +480,9 @@ static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int
   return 0;
 }
 
-int cmd_survey_estimate(CliCtx *c) {
+/* One estimate from the options in c (the command line, or one batch item). With
+** ppOut and --json, the result is handed back instead of printed. */
+static int estimate_one(CliCtx *c, json_t **ppOut) {
   EstCmd x;
   int rc = -1, nDom = 0, nLevel = 1;
   int32_t *aDom = NULL;
@@ -510,7 +516,7 @@ int cmd_survey_estimate(CliCtx *c) {
     }
     if (rcEst) goto out;
   }
-  rc = emit(&x, aRes, nLevel, nDom, aCombo);
+  rc = emit(&x, aRes, nLevel, nDom, aCombo, ppOut);
 out:
   free(aDom);
   free(aCombo);
@@ -524,4 +530,110 @@ out:
   json_decref(x.pInfo);
   survey_free(x.pData);
   return rc;
+}
+
+#define BATCH_MAX 1000
+
+/* Option names a batch item may carry, as JSON keys and as the options they stand for. */
+static const struct {
+  const char *zKey, *zOpt;
+} aBatchKey[] = {
+  {"stat", "--stat"}, {"var", "--var"}, {"den", "--den"}, {"q", "--q"}, {"by", "--by"}, {"where", "--where"},
+  {"conf", "--conf"}, {"cv_max", "--cv-max"}, {"min_n", "--min-n"},
+};
+
+/* --batch FILE: a JSON array of estimates ({"stat":"ratio","var":"labour_force=UNE",
+** "den":"in_labour_force=1","by":"sex,migrant","where":"working_age=1"}, ...) computed
+** in one process, so the survey is opened once: what a statistician's scripts and
+** the indicator set need. Each item is checked exactly as the command line is. */
+static int estimate_batch(CliCtx *c, const char *zFile) {
+  json_error_t jerr;
+  json_t *pSpec = json_load_file(zFile, JSON_REJECT_DUPLICATES, &jerr), *aOut = NULL;
+  int nOptSaved = c->nOpt, rc = -1;
+  const char *azNameSaved[16], *azValSaved[16];
+  char azNum[COUNT(aBatchKey)][48];
+  memcpy(azNameSaved, c->azOptName, sizeof azNameSaved);
+  memcpy(azValSaved, c->azOptVal, sizeof azValSaved);
+  if (!pSpec) {
+    err_set(&c->err, ERR_INVALID, "%s:%d:%d: %s", zFile, jerr.line, jerr.column, jerr.text);
+    err_where(&c->err, "%s:%d", zFile, jerr.line);
+    return -1;
+  }
+  if (!json_is_array(pSpec) || json_array_size(pSpec) == 0 || json_array_size(pSpec) > BATCH_MAX) {
+    err_set(&c->err, ERR_INVALID, "%s: expected a JSON array of 1 to %d estimates", zFile, BATCH_MAX);
+    err_where(&c->err, "%s#", zFile);
+    goto batch_out;
+  }
+  aOut = json_array();
+  size_t i;
+  json_t *pItem;
+  json_array_foreach(pSpec, i, pItem) {
+    const char *zKey;
+    json_t *v;
+    if (!json_is_object(pItem)) {
+      err_set(&c->err, ERR_INVALID, "%s#/%zu: each estimate is a JSON object", zFile, i);
+      err_where(&c->err, "%s#/%zu", zFile, i);
+      goto batch_out;
+    }
+    /* The item's members become this estimate's options. */
+    c->nOpt = 0;
+    json_object_foreach(pItem, zKey, v) {
+      size_t k;
+      for (k = 0; k < COUNT(aBatchKey) && strcmp(aBatchKey[k].zKey, zKey) != 0; k++) {}
+      if (k == COUNT(aBatchKey)) {
+        err_set(&c->err, ERR_INVALID, "%s#/%zu/%s: unknown member", zFile, i, zKey);
+        err_hint(&c->err, "members: stat, var, den, q, by, where, conf, cv_max, min_n");
+        err_where(&c->err, "%s#/%zu/%s", zFile, i, zKey);
+        goto batch_out;
+      }
+      const char *zVal;
+      if (json_is_string(v)) zVal = json_string_value(v);
+      else if (json_is_integer(v)) snprintf(azNum[k], sizeof azNum[k], "%lld", (long long)json_integer_value(v)), zVal = azNum[k];
+      else if (json_is_real(v)) snprintf(azNum[k], sizeof azNum[k], "%.17g", json_real_value(v)), zVal = azNum[k];
+      else {
+        err_set(&c->err, ERR_INVALID, "%s#/%zu/%s: expected a string or a number", zFile, i, zKey);
+        err_where(&c->err, "%s#/%zu/%s", zFile, i, zKey);
+        goto batch_out;
+      }
+      c->azOptName[c->nOpt] = aBatchKey[k].zOpt;
+      c->azOptVal[c->nOpt] = zVal;
+      c->nOpt++;
+    }
+    json_t *pRes = NULL;
+    if (estimate_one(c, &pRes)) {
+      char *z = xasprintf("%s#/%zu: %s", zFile, i, c->err.zMsg ? c->err.zMsg : "failed");
+      free(c->err.zMsg);
+      c->err.zMsg = z;
+      goto batch_out;
+    }
+    if (pRes) json_array_append_new(aOut, pRes);
+  }
+  if (c->bJson) {
+    json_t *j = json_object();
+    json_object_set_new(j, "survey", json_string(c->azArg[0]));
+    json_object_set_new(j, "results", aOut);
+    aOut = NULL;
+    rc = cli_print_json(c, j);
+  } else {
+    rc = 0;
+  }
+batch_out:
+  c->nOpt = nOptSaved;
+  memcpy(c->azOptName, azNameSaved, sizeof azNameSaved);
+  memcpy(c->azOptVal, azValSaved, sizeof azValSaved);
+  json_decref(aOut);
+  json_decref(pSpec);
+  return rc;
+}
+
+int cmd_survey_estimate(CliCtx *c) {
+  const char *zBatch = cli_opt(c, "--batch");
+  if (!zBatch) return estimate_one(c, NULL);
+  for (size_t k = 0; k < COUNT(aBatchKey); k++) {
+    if (cli_opt(c, aBatchKey[k].zOpt)) {
+      err_set(&c->err, ERR_USAGE, "--batch: give %s in the batch file, not on the command line", aBatchKey[k].zOpt);
+      return -1;
+    }
+  }
+  return estimate_batch(c, zBatch);
 }
