@@ -55,7 +55,14 @@ typedef struct EstCmd {
   ColRef aBy[MAX_BY], aWhere[MAX_WHERE];
   json_t *pInfo;
   SurveyData *pData;
+  bool bSharedData;        /* pData belongs to the batch, not to this estimate */
 } EstCmd;
+
+/* What a batch loads once for all its items (NULL members: load per item). */
+typedef struct EstShared {
+  json_t *pInfo;
+  SurveyData *pData;
+} EstShared;
 
 static void colref_free(ColRef *r) {
   free(r->zSpec);
@@ -226,7 +233,7 @@ static int resolve_and_load(EstCmd *x) {
   CliCtx *c = x->c;
   Err *e = &c->err;
   const char *z;
-  x->pInfo = survey_info(c->store, x->zSurvey, e);
+  if (!x->pInfo) x->pInfo = survey_info(c->store, x->zSurvey, e);
   if (!x->pInfo) return -1;
   if (colref_resolve(x, &x->var, "--var", cli_opt(c, "--var"), true)) return -1;
   if (x->stat == STAT_QUANTILE && (x->var.bCat || x->var.zCode)) {
@@ -284,7 +291,14 @@ static int resolve_and_load(EstCmd *x) {
     for (int j = 0; j < nCol; j++) bSeen = bSeen || strcmp(azCol[j], apRef[k]->zName) == 0;
     if (!bSeen) azCol[nCol++] = apRef[k]->zName;
   }
-  if (survey_load(c->store, x->zSurvey, azCol, nCol, &x->pData, e)) return -1;
+  /* A batch may have loaded every column its items name already. */
+  bool bHave = x->bSharedData;
+  for (int k = 0; k < nCol && bHave; k++) bHave = survey_column(x->pData, azCol[k]) != NULL;
+  if (!bHave) {
+    x->pData = NULL;
+    x->bSharedData = false;
+    if (survey_load(c->store, x->zSurvey, azCol, nCol, &x->pData, e)) return -1;
+  }
   for (int k = 0; k < nRef; k++) {
     apRef[k]->pCol = survey_column(x->pData, apRef[k]->zName);
     if (!apRef[k]->pCol || (apRef[k]->bCat != (apRef[k]->pCol->kind == COL_CATEGORICAL)))
@@ -482,7 +496,7 @@ static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int
 
 /* One estimate from the options in c (the command line, or one batch item). With
 ** ppOut and --json, the result is handed back instead of printed. */
-static int estimate_one(CliCtx *c, json_t **ppOut) {
+static int estimate_one(CliCtx *c, const EstShared *pShared, json_t **ppOut) {
   EstCmd x;
   int rc = -1, nDom = 0, nLevel = 1;
   int32_t *aDom = NULL;
@@ -492,6 +506,11 @@ static int estimate_one(CliCtx *c, json_t **ppOut) {
   memset(&x, 0, sizeof x);
   x.c = c;
   x.zSurvey = c->azArg[0];
+  if (pShared && pShared->pInfo) x.pInfo = json_incref(pShared->pInfo);
+  if (pShared && pShared->pData) {
+    x.pData = pShared->pData;
+    x.bSharedData = true;
+  }
   if (parse_options(&x) || resolve_and_load(&x)) goto out;
 
   size_t n = x.pData->n;
@@ -528,7 +547,7 @@ out:
   for (int k = 0; k < MAX_BY; k++) colref_free(&x.aBy[k]);
   for (int k = 0; k < MAX_WHERE; k++) colref_free(&x.aWhere[k]);
   json_decref(x.pInfo);
-  survey_free(x.pData);
+  if (!x.bSharedData) survey_free(x.pData);
   return rc;
 }
 
@@ -542,6 +561,43 @@ static const struct {
   {"conf", "--conf"}, {"cv_max", "--cv-max"}, {"min_n", "--min-n"},
 };
 
+/* Load once the columns that any item of a batch names (var, den, by, where: the
+** names before '='), when they all exist; items then borrow them. Any problem is
+** left for the item itself to report, with its own precise message. */
+static void batch_preload(CliCtx *c, json_t *pSpec, EstShared *pShared) {
+  const char *azCol[64];
+  char *azOwn[64];
+  int nCol = 0;
+  Err e = ERR_INIT;
+  size_t i;
+  json_t *pItem;
+  static const char *const azKey[] = {"var", "den", "by", "where"};
+  if (!(pShared->pInfo = survey_info(c->store, c->azArg[0], &e))) goto preload_out;
+  json_array_foreach(pSpec, i, pItem) {
+    for (size_t k = 0; k < COUNT(azKey); k++) {
+      const char *z = json_string_value(json_object_get(pItem, azKey[k]));
+      while (z && *z) {
+        size_t nItem = strcspn(z, ","), nName = strcspn(z, ",=");
+        if (nName > nItem) nName = nItem;
+        bool bSeen = false;
+        for (int j = 0; j < nCol; j++) bSeen = bSeen || (strlen(azCol[j]) == nName && !strncmp(azCol[j], z, nName));
+        if (!bSeen && nName > 0) {
+          if (nCol == (int)COUNT(azCol)) goto preload_out;
+          azOwn[nCol] = xstrndup(z, nName);
+          azCol[nCol] = azOwn[nCol];
+          nCol++;
+        }
+        z += nItem;
+        if (*z == ',') z++;
+      }
+    }
+  }
+  if (nCol > 0 && survey_load(c->store, c->azArg[0], azCol, nCol, &pShared->pData, &e)) pShared->pData = NULL;
+preload_out:
+  for (int j = 0; j < nCol; j++) free(azOwn[j]);
+  err_clear(&e);
+}
+
 /* --batch FILE: a JSON array of estimates ({"stat":"ratio","var":"labour_force=UNE",
 ** "den":"in_labour_force=1","by":"sex,migrant","where":"working_age=1"}, ...) computed
 ** in one process, so the survey is opened once: what a statistician's scripts and
@@ -552,6 +608,7 @@ static int estimate_batch(CliCtx *c, const char *zFile) {
   int nOptSaved = c->nOpt, rc = -1;
   const char *azNameSaved[16], *azValSaved[16];
   char azNum[COUNT(aBatchKey)][48];
+  EstShared shared = {NULL, NULL};
   memcpy(azNameSaved, c->azOptName, sizeof azNameSaved);
   memcpy(azValSaved, c->azOptVal, sizeof azValSaved);
   if (!pSpec) {
@@ -565,6 +622,7 @@ static int estimate_batch(CliCtx *c, const char *zFile) {
     goto batch_out;
   }
   aOut = json_array();
+  batch_preload(c, pSpec, &shared);
   size_t i;
   json_t *pItem;
   json_array_foreach(pSpec, i, pItem) {
@@ -600,7 +658,7 @@ static int estimate_batch(CliCtx *c, const char *zFile) {
       c->nOpt++;
     }
     json_t *pRes = NULL;
-    if (estimate_one(c, &pRes)) {
+    if (estimate_one(c, &shared, &pRes)) {
       char *z = xasprintf("%s#/%zu: %s", zFile, i, c->err.zMsg ? c->err.zMsg : "failed");
       free(c->err.zMsg);
       c->err.zMsg = z;
@@ -623,12 +681,14 @@ batch_out:
   memcpy(c->azOptVal, azValSaved, sizeof azValSaved);
   json_decref(aOut);
   json_decref(pSpec);
+  json_decref(shared.pInfo);
+  survey_free(shared.pData);
   return rc;
 }
 
 int cmd_survey_estimate(CliCtx *c) {
   const char *zBatch = cli_opt(c, "--batch");
-  if (!zBatch) return estimate_one(c, NULL);
+  if (!zBatch) return estimate_one(c, NULL, NULL);
   for (size_t k = 0; k < COUNT(aBatchKey); k++) {
     if (cli_opt(c, aBatchKey[k].zOpt)) {
       err_set(&c->err, ERR_USAGE, "--batch: give %s in the batch file, not on the command line", aBatchKey[k].zOpt);
