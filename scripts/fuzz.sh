@@ -20,5 +20,6 @@ for t in build-fuzz/fuzz_*; do
     echo "$name: FAILED"; tail -n 40 build-fuzz/"$name".log; f=$((f + 1))
   fi
 done
+rm -f /tmp/lmis-fuzz-sdmx-*   # the SDMX import target's scratch database
 echo "fuzz: $p passed, $f failed"
 [ "$f" -eq 0 ]
