@@ -25,11 +25,7 @@
 
 /* Send j, or turn a NULL from a query function into the request's error. */
 static int send_or_fail(Request *r, json_t *j, Err *e) {
-  if (!j) {
-    err_clear(&r->err);
-    r->err = *e;
-    return -1;
-  }
+  if (!j) return req_fail_with(r, e);
   resp_json(r, 200, j);
   return 0;
 }

@@ -113,6 +113,24 @@ int cmd_user_add(CliCtx *c) {
   return rc;
 }
 
+/* Print the list a (consumed) as JSON {zKey: a}, or as a table: id, the text fields
+** azField (headed azHead; the second nWidth wide), and "active" or zOff from the
+** boolean field zFlag. */
+static int print_list(CliCtx *c, json_t *a, const char *zKey, const char *const azField[2],
+                      const char *const azHead[2], int nWidth, const char *zFlag, const char *zOff) {
+  size_t i;
+  json_t *o;
+  if (c->bJson) return cli_print_json(c, json_pack("{s:o}", zKey, a));
+  fprintf(c->out, "%-6s %-24s %-*s %s\n", "id", azHead[0], nWidth, azHead[1], "status");
+  json_array_foreach(a, i, o) {
+    fprintf(c->out, "%-6lld %-24s %-*s %s\n", (long long)json_integer_value(json_object_get(o, "id")),
+            json_string_value(json_object_get(o, azField[0])), nWidth, json_string_value(json_object_get(o, azField[1])),
+            json_is_true(json_object_get(o, zFlag)) ? zOff : "active");
+  }
+  json_decref(a);
+  return 0;
+}
+
 int cmd_user_list(CliCtx *c) {
   Stmt *q = store_prepare(c->store,
     "SELECT id, username, display_name, role, disabled, created_at FROM account ORDER BY username", &c->err);
@@ -126,17 +144,8 @@ int cmd_user_list(CliCtx *c) {
   }
   stmt_finalize(q);
   if (rc < 0) { json_decref(a); return -1; }
-  if (c->bJson) return cli_print_json(c, json_pack("{s:o}", "users", a));
-  fprintf(c->out, "%-6s %-24s %-22s %s\n", "id", "user", "role", "status");
-  size_t i;
-  json_t *u;
-  json_array_foreach(a, i, u) {
-    fprintf(c->out, "%-6lld %-24s %-22s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
-            json_string_value(json_object_get(u, "username")), json_string_value(json_object_get(u, "role")),
-            json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active");
-  }
-  json_decref(a);
-  return 0;
+  static const char *const azField[] = {"username", "role"}, *const azHead[] = {"user", "role"};
+  return print_list(c, a, "users", azField, azHead, 22, "disabled", "disabled");
 }
 
 int cmd_user_disable(CliCtx *c) {
@@ -192,17 +201,8 @@ int cmd_token_list(CliCtx *c) {
   }
   stmt_finalize(q);
   if (rc < 0) { json_decref(a); return -1; }
-  if (c->bJson) return cli_print_json(c, json_pack("{s:o}", "tokens", a));
-  fprintf(c->out, "%-6s %-24s %-20s %s\n", "id", "user", "name", "status");
-  size_t i;
-  json_t *t;
-  json_array_foreach(a, i, t) {
-    fprintf(c->out, "%-6lld %-24s %-20s %s\n", (long long)json_integer_value(json_object_get(t, "id")),
-            json_string_value(json_object_get(t, "user")), json_string_value(json_object_get(t, "name")),
-            json_is_true(json_object_get(t, "revoked")) ? "revoked" : "active");
-  }
-  json_decref(a);
-  return 0;
+  static const char *const azField[] = {"user", "name"}, *const azHead[] = {"user", "name"};
+  return print_list(c, a, "tokens", azField, azHead, 20, "revoked", "revoked");
 }
 
 int cmd_token_revoke(CliCtx *c) {

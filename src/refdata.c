@@ -965,32 +965,66 @@ insert_countries_out:
   return rc;
 }
 
-/* ---- languages, currencies ---- */
+/* ---- languages, currencies: code lists with three columns ---- */
 
-enum { LG_A2, LG_A3, LG_NAME, LG__N };
-static const char *const azLangCol[] = {"alpha_2", "alpha_3", "name"};
+/* How a column of a code list is checked. */
+typedef enum CodeCheck {
+  CK_LOWER2,      /* two small letters */
+  CK_LOWER3,      /* three small letters */
+  CK_UPPER3,      /* three capital letters */
+  CK_DIGITS3,     /* three digits, or empty */
+  CK_TEXT,        /* required text */
+} CodeCheck;
 
-static int load_languages(Loader *L) {
+typedef struct CodeList {
+  const char *zFile;
+  const char *azCol[3];     /* CSV header names */
+  const char *azParam[3];   /* the INSERT's parameters, in the same order */
+  CodeCheck aCheck[3];
+  const char *zSql;
+} CodeList;
+
+static const CodeList aCodeList[] = {
+  {F_LANGUAGES, {"alpha_2", "alpha_3", "name"}, {":a2", ":a3", ":name"}, {CK_LOWER2, CK_LOWER3, CK_TEXT},
+   "INSERT INTO language(alpha2, alpha3, name_en) VALUES(:a2, :a3, :name)"},
+  {F_CURRENCIES, {"alpha_3", "numeric", "name"}, {":code", ":num", ":name"}, {CK_UPPER3, CK_DIGITS3, CK_TEXT},
+   "INSERT INTO currency(code, numeric, name_en) VALUES(:code, :num, :name)"},
+};
+
+/* 0 when column k of the current row passes its check, else -1 with the error set. */
+static int code_check(Loader *L, Src *p, int k, CodeCheck ck) {
+  const char *z = src_get(p, k);
+  switch (ck) {
+  case CK_LOWER2:
+    if (all_in(z, 2, 'a', 'z')) return 0;
+    return src_fail(L, p, k, "expected two small letters, got \"%s\"", z);
+  case CK_LOWER3:
+    if (all_in(z, 3, 'a', 'z')) return 0;
+    return src_fail(L, p, k, "expected three small letters, got \"%s\"", z);
+  case CK_UPPER3:
+    if (all_in(z, 3, 'A', 'Z')) return 0;
+    return src_fail(L, p, k, "expected three capital letters, got \"%s\"", z);
+  case CK_DIGITS3:
+    if (!*z || all_digits(z, 3)) return 0;
+    return src_fail(L, p, k, "expected three digits, got \"%s\"", z);
+  default:
+    return src_required(L, p, k);
+  }
+}
+
+static int load_code_list(Loader *L, const CodeList *pList, long *pnLoaded) {
   Src src;
   int rc;
-  Stmt *q = store_prepare(L->s, "INSERT INTO language(alpha2, alpha3, name_en) VALUES(:a2, :a3, :name)", L->e);
+  Stmt *q = store_prepare(L->s, pList->zSql, L->e);
   if (!q) return -1;
-  if (src_open(L, &src, F_LANGUAGES, NULL, azLangCol, LG__N)) goto fail;
+  if (src_open(L, &src, pList->zFile, NULL, pList->azCol, 3)) goto fail;
   while ((rc = src_next(L, &src)) == 1) {
-    if (!all_in(src_get(&src, LG_A2), 2, 'a', 'z')) {
-      src_fail(L, &src, LG_A2, "expected two small letters, got \"%s\"", src_get(&src, LG_A2));
-      goto fail;
+    for (int k = 0; k < 3; k++) {
+      if (code_check(L, &src, k, pList->aCheck[k])) goto fail;
+      stmt_bind_text(q, pList->azParam[k], pList->aCheck[k] == CK_DIGITS3 ? src_opt(&src, k) : src_get(&src, k));
     }
-    if (!all_in(src_get(&src, LG_A3), 3, 'a', 'z')) {
-      src_fail(L, &src, LG_A3, "expected three small letters, got \"%s\"", src_get(&src, LG_A3));
-      goto fail;
-    }
-    if (src_required(L, &src, LG_NAME)) goto fail;
-    stmt_bind_text(q, ":a2", src_get(&src, LG_A2));
-    stmt_bind_text(q, ":a3", src_get(&src, LG_A3));
-    stmt_bind_text(q, ":name", src_get(&src, LG_NAME));
     if (src_insert(L, &src, q)) goto fail;
-    L->pRep->nLanguage++;
+    (*pnLoaded)++;
   }
   if (rc < 0) goto fail;
   src_close(&src);
@@ -1002,39 +1036,10 @@ fail:
   return -1;
 }
 
-enum { CU_CODE, CU_NUM, CU_NAME, CU__N };
-static const char *const azCurCol[] = {"alpha_3", "numeric", "name"};
-
-static int load_currencies(Loader *L) {
-  Src src;
-  int rc;
-  Stmt *q = store_prepare(L->s, "INSERT INTO currency(code, numeric, name_en) VALUES(:code, :num, :name)", L->e);
-  if (!q) return -1;
-  if (src_open(L, &src, F_CURRENCIES, NULL, azCurCol, CU__N)) goto fail;
-  while ((rc = src_next(L, &src)) == 1) {
-    if (!all_in(src_get(&src, CU_CODE), 3, 'A', 'Z')) {
-      src_fail(L, &src, CU_CODE, "expected three capital letters, got \"%s\"", src_get(&src, CU_CODE));
-      goto fail;
-    }
-    if (*src_get(&src, CU_NUM) && !all_digits(src_get(&src, CU_NUM), 3)) {
-      src_fail(L, &src, CU_NUM, "expected three digits, got \"%s\"", src_get(&src, CU_NUM));
-      goto fail;
-    }
-    if (src_required(L, &src, CU_NAME)) goto fail;
-    stmt_bind_text(q, ":code", src_get(&src, CU_CODE));
-    stmt_bind_text(q, ":num", src_opt(&src, CU_NUM));
-    stmt_bind_text(q, ":name", src_get(&src, CU_NAME));
-    if (src_insert(L, &src, q)) goto fail;
-    L->pRep->nCurrency++;
-  }
-  if (rc < 0) goto fail;
-  src_close(&src);
-  stmt_finalize(q);
-  return 0;
-fail:
-  src_close(&src);
-  stmt_finalize(q);
-  return -1;
+static int load_code_lists(Loader *L) {
+  return load_code_list(L, &aCodeList[0], &L->pRep->nLanguage) || load_code_list(L, &aCodeList[1], &L->pRep->nCurrency)
+             ? -1
+             : 0;
 }
 
 /* ---- instruments and ratifications ---- */
@@ -1243,7 +1248,7 @@ int refdata_load(Store *s, const char *zDir, int bProgress, RefReport *pRep, Err
   if (load_iso3166(&L) || load_m49(&L, F_M49_EN, 0) || load_m49(&L, F_M49_FR, 1) || load_m49(&L, F_M49_ES, 2) ||
       load_currency_by_country(&L) || insert_countries(&L))
     goto refdata_rollback;
-  if (load_languages(&L) || load_currencies(&L) || load_instruments(&L) || load_icmw(&L)) goto refdata_rollback;
+  if (load_code_lists(&L) || load_instruments(&L) || load_icmw(&L)) goto refdata_rollback;
   stmt_finalize(L.pFts);
   L.pFts = NULL;
   if (store_commit(s, e)) goto refdata_rollback;
