@@ -93,9 +93,22 @@ tier_browser() {
   pid=$!
   for _ in $(seq 1 100); do grep -q listening "$TMP/serve.out" && break; sleep 0.1; done
   port=$(sed -nE 's|.*http://[^:]+:([0-9]+)/.*|\1|p' "$TMP/serve.out" | head -n 1)
-  LMIS_URL=http://127.0.0.1:$port LMIS_USER=browser LMIS_PASSWORD=browser-pass-2026 \
-    node tests/browser/run.js >"$TMP/browser.log" 2>&1
-  rc=$?
+  # run.js covers the core pages; each capability adds its own tests/browser/page_*.js
+  # (same environment, same "browser: N passed, N failed" line).
+  local js p=0 f=0 line
+  rc=0
+  : >"$TMP/browser.log"
+  for js in tests/browser/run.js tests/browser/page_*.js; do
+    [ -f "$js" ] || continue
+    LMIS_URL=http://127.0.0.1:$port LMIS_USER=browser LMIS_PASSWORD=browser-pass-2026 LMIS_DB=$db \
+      node "$js" >"$TMP/browser-one.log" 2>&1 || rc=1
+    cat "$TMP/browser-one.log" >>"$TMP/browser.log"
+    line=$(grep -E "^browser: [0-9]+ passed, [0-9]+ failed" "$TMP/browser-one.log" | tail -n 1)
+    if [ -z "$line" ]; then f=$((f + 1)); echo "$js: no result line" >>"$TMP/browser.log"; continue; fi
+    p=$((p + $(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')))
+    f=$((f + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+  done
+  echo "browser: $p passed, $f failed" >>"$TMP/browser.log"
   kill -TERM "$pid"; wait "$pid"; local src=$?
   cat "$TMP/browser.log"
   if [ "$src" -ne 0 ]; then echo "browser: server exited with $src"; cat "$TMP/serve.err"; rc=1; fi

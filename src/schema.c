@@ -220,10 +220,25 @@ static const char zMigration3[] =
   "   'UN DESA International Migrant Stock 2020 and 2019; World Bank bilateral estimates 2017, "
   "Remittance Prices Worldwide, WDI');\n";
 
+/* 4: job matching (seekers, vacancies, recognition). Owned by match work (issue 4). */
+static const char zMigration4[] =
+  "SELECT 1;\n";
+
+/* 5: agreements, good practices, ratifications (issue 5). */
+static const char zMigration5[] =
+  "SELECT 1;\n";
+
+/* 6: social security coordination (issue 7). */
+static const char zMigration6[] =
+  "SELECT 1;\n";
+
 static const char *const azMigration[] = {
   zMigration1,
   zMigration2,
   zMigration3,
+  zMigration4,
+  zMigration5,
+  zMigration6,
 };
 
 int schema_migration_count(void) { return (int)COUNT(azMigration); }
