@@ -13,8 +13,11 @@
   compare_stats.py colbytes SHOW.json COLUMN...
       SHOW.json is `lmis survey show NAME --json`. Prints the bytes of the design
       columns (weight, strata, psu, fpc) and of the named columns (by name or
-      concept, as lmis resolves them), then their names, as stored: n_rows
-      times 8 for a numeric column (float64), 4 for a categorical one (int32).
+      concept, as lmis resolves them) as lmis stores them, then their names:
+      n_rows times 8 for a numeric column (float64), times 1, 2 or 4 for a
+      categorical one (level indices in the fewest bytes that hold n_levels:
+      int8 up to 127 levels, int16 up to 32767, else int32), and the fpc once
+      per stratum (n_strata x 8) when there are fewer strata than rows.
 """
 import csv
 import json
@@ -180,7 +183,18 @@ def colbytes(argv):
             fail(f"no column {given} in the survey (by name or concept)")
         if name not in wanted:
             wanted.append(name)
-    total = sum(n * (8 if kinds[c] == "numeric" else 4) for c in wanted)
+    nlevels = {c["name"]: int(c.get("n_levels") or 0) for c in survey["columns"]}
+    nstrata = int(survey.get("design", {}).get("n_strata") or 1)
+
+    def stored(c):
+        if roles[c] == "fpc" and nstrata < n:
+            return nstrata * 8
+        if kinds[c] == "numeric":
+            return n * 8
+        k = nlevels[c]
+        return n * (1 if k <= 127 else 2 if k <= 32767 else 4)
+
+    total = sum(stored(c) for c in wanted)
     print(total, " ".join(wanted))
     return 0
 

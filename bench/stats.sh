@@ -8,7 +8,8 @@
 #               imported survey, against R survey's svyby on the same design (only the
 #               svyby calls are timed; R's total is reported too) (target: >= 500x);
 #   memory      peak RSS of each estimation process against the bytes of the columns it
-#               analyses as stored (float64 or int32 x n) (target: < 3x);
+#               analyses as stored (float64 x n; level indices in 1, 2 or 4 bytes x n;
+#               the fpc once per stratum) (target: < 3x);
 #   agreement   every lmis estimate against R's: relative 1e-9, standard errors 1e-6.
 # lmis figures are medians of 3 runs (fresh database copies, fresh processes); R runs
 # once (it takes minutes). Exits 1 when a target or the agreement fails.

@@ -4,10 +4,13 @@
 **
 ** The handler checks every option against the survey's columns (survey_info)
 ** before loading anything, so each error names its option; then it loads only the
-** design and the columns it needs, builds one domain index for all the --by
-** combinations (units outside --where, or missing a --by value, are outside every
-** domain; the design stays whole), and makes one est_* call for all domains (one
-** per level when a categorical variable is totalled or averaged).
+** design and the columns it needs (level indices as stored, 1 or 2 bytes), maps
+** the --by combinations that hold a unit to domains (units outside --where, or
+** missing a --by value, are outside every domain; the design stays whole), and
+** makes one est_linear_by call for all the totals, means and ratios over those
+** domains (each level of a categorical variable totalled or averaged is one
+** statistic), or one est_quantile call per quantile. With --batch, every item
+** is checked first, then the items with the same domains are computed together.
 **
 ** Variables: X is a column by name or concept; X=code is the 0/1 indicator of one
 ** level (missing where X is missing). A categorical X with --stat total or mean
@@ -53,9 +56,21 @@ typedef struct EstCmd {
   bool bDen;
   int nBy, nWhere;
   ColRef aBy[MAX_BY], aWhere[MAX_WHERE];
+  const char *zByOpt, *zWhereOpt;   /* --by and --where as given (NULL: none) */
   json_t *pInfo;
   SurveyData *pData;
   bool bSharedData;        /* pData belongs to the batch, not to this estimate */
+  /* Results: the domains and nLevel x nDom estimates. aDom, aMap and aCombo
+  ** belong to the first estimate of those domains (bOwnDom); the others borrow
+  ** aMap and aCombo. */
+  int32_t *aDom;           /* for quantiles: each unit's domain (-1 outside), else NULL */
+  int32_t *aMap;           /* aMap[1 + c]: the domain of --by combination c (-1 none); aMap[0] = -1 */
+  void *pDomN;             /* each unit's domain in nDomWidth (1 or 2) bytes, or NULL: computed when asked */
+  int nDomWidth;
+  int *aCombo;
+  int nDom, nLevel;
+  bool bOwnDom, bDone;
+  Estimate *aRes;
 } EstCmd;
 
 /* What a batch loads once for all its items (NULL members: load per item). */
@@ -258,6 +273,8 @@ static int resolve_and_load(EstCmd *x) {
       return -1;
     }
   }
+  x->zByOpt = cli_opt(c, "--by");
+  x->zWhereOpt = cli_opt(c, "--where");
   if ((z = cli_opt(c, "--by")) && parse_list(x, "--by", z, x->aBy, MAX_BY, &x->nBy, false)) return -1;
   for (int k = 0; k < x->nBy; k++) {
     if (!x->aBy[k].bCat) {
@@ -297,7 +314,7 @@ static int resolve_and_load(EstCmd *x) {
   if (!bHave) {
     x->pData = NULL;
     x->bSharedData = false;
-    if (survey_load(c->store, x->zSurvey, azCol, nCol, &x->pData, e)) return -1;
+    if (survey_load_ex(c->store, x->zSurvey, azCol, nCol, SURVEY_LOAD_NARROW, &x->pData, e)) return -1;
   }
   for (int k = 0; k < nRef; k++) {
     apRef[k]->pCol = survey_column(x->pData, apRef[k]->zName);
@@ -307,27 +324,86 @@ static int resolve_and_load(EstCmd *x) {
   return 0;
 }
 
-/* Whether unit i has the value named by r (for --where). */
-static bool colref_match(const ColRef *r, size_t i) {
-  if (r->bCat) return r->pCol->aCode[i] == r->iLevel;
-  return r->pCol->aNum[i] == r->rValue;
-}
-
-/* The values of a reference: a numeric column as is (borrowed),
-** else the 0/1 indicator of level iLevel (or of the number rValue) in a[]. */
-static const double *colref_values(const ColRef *r, int iLevel, double *a, size_t n) {
-  const SurveyColumn *col = r->pCol;
-  if (!r->bCat && !r->zCode) return col->aNum;
-  for (size_t i = 0; i < n; i++) {
-    if (r->bCat) a[i] = col->aCode[i] < 0 ? NAN : (col->aCode[i] == iLevel ? 1.0 : 0.0);
-    else a[i] = isnan(col->aNum[i]) ? NAN : (col->aNum[i] == r->rValue ? 1.0 : 0.0);
+/* Level indices of rows i0..i0+m of a categorical column as int32, into a[]. */
+static void column_codes(const SurveyColumn *col, size_t i0, size_t m, int32_t *a) {
+  if (col->nCodeWidth == 1) {
+    const int8_t *p = (const int8_t *)col->pCode + i0;
+    for (size_t j = 0; j < m; j++) a[j] = p[j];
+  } else if (col->nCodeWidth == 2) {
+    const int16_t *p = (const int16_t *)col->pCode + i0;
+    for (size_t j = 0; j < m; j++) a[j] = p[j];
+  } else {
+    memcpy(a, (const int32_t *)col->pCode + i0, m * sizeof *a);
   }
-  return a;
 }
 
-/* aDom[i] = the domain of unit i (-1 outside); domains are the --by combinations
-** that hold a unit, in level order. aCombo[nDom] gets each domain's combination. */
-static int build_domains(EstCmd *x, int32_t *aDom, int **paCombo, int *pnDom) {
+/* The values of a reference as the estimator reads them: a numeric column as
+** is, else the 0/1 indicator of level iLevel (or of the number rValue). */
+static EstVar colref_var(const ColRef *r, int iLevel) {
+  EstVar v;
+  memset(&v, 0, sizeof v);
+  if (r->bCat) {
+    v.pCode = r->pCol->pCode;
+    v.nCodeWidth = r->pCol->nCodeWidth;
+    v.iLevel = iLevel;
+  } else {
+    v.aNum = r->pCol->aNum;
+    v.bEq = r->zCode != NULL;
+    v.rEq = r->rValue;
+  }
+  return v;
+}
+
+/* The --by combination of units i0..i0+m-1 (m <= DOM_CHUNK) into a[]: -1 for a
+** unit outside --where or missing a --by value. */
+#define DOM_CHUNK 8192
+static void domain_combos(const EstCmd *x, size_t i0, size_t m, int32_t *a) {
+  int32_t aCode[DOM_CHUNK];
+  for (size_t j = 0; j < m; j++) a[j] = 0;
+  for (int k = 0; k < x->nWhere; k++) {
+    const ColRef *r = &x->aWhere[k];
+    if (r->bCat) {
+      column_codes(r->pCol, i0, m, aCode);
+      for (size_t j = 0; j < m; j++) a[j] = aCode[j] == r->iLevel ? a[j] : -1;
+    } else {
+      const double *p = r->pCol->aNum + i0;
+      for (size_t j = 0; j < m; j++) a[j] = p[j] == r->rValue ? a[j] : -1;
+    }
+  }
+  for (int k = 0; k < x->nBy; k++) {
+    int32_t nLevel = x->aBy[k].pCol->nLevel;
+    column_codes(x->aBy[k].pCol, i0, m, aCode);
+    for (size_t j = 0; j < m; j++) a[j] = (a[j] < 0 || aCode[j] < 0) ? -1 : a[j] * nLevel + aCode[j];
+  }
+}
+
+/* EstDomainFn: the domains of units i0..i0+m-1, from the narrow array of them
+** when there is one, else computed again (a few byte reads a unit). */
+static void domain_fn(void *pArg, size_t i0, size_t m, int32_t *a) {
+  const EstCmd *x = pArg;
+  if (x->pDomN && x->nDomWidth == 1) {
+    const int8_t *p = (const int8_t *)x->pDomN + i0;
+    for (size_t j = 0; j < m; j++) a[j] = p[j];
+    return;
+  }
+  if (x->pDomN) {
+    const int16_t *p = (const int16_t *)x->pDomN + i0;
+    for (size_t j = 0; j < m; j++) a[j] = p[j];
+    return;
+  }
+  for (size_t j0 = 0; j0 < m; j0 += DOM_CHUNK) {
+    size_t mj = m - j0 < DOM_CHUNK ? m - j0 : DOM_CHUNK;
+    domain_combos(x, i0 + j0, mj, a + j0);
+    for (size_t j = j0; j < j0 + mj; j++) a[j] = x->aMap[a[j] + 1];
+  }
+}
+
+/* The domains: the --by combinations that hold a unit, in level order; x->aMap
+** maps a combination to its domain, x->aCombo[nDom] each domain's combination.
+** When the combinations fit in 1 or 2 bytes, each unit's domain is kept in an
+** array of that width (x->pDomN), the survey's smallest column: cheaper than
+** computing it again for each pass. */
+static int build_domains(EstCmd *x) {
   size_t n = x->pData->n;
   long nComb = 1;
   for (int k = 0; k < x->nBy; k++) {
@@ -339,31 +415,38 @@ static int build_domains(EstCmd *x, int32_t *aDom, int **paCombo, int *pnDom) {
     }
   }
   long *aCount = xcalloc((size_t)nComb, sizeof *aCount);
-  for (size_t i = 0; i < n; i++) {
-    int32_t comb = 0;
-    bool bIn = true;
-    for (int k = 0; k < x->nWhere && bIn; k++) bIn = colref_match(&x->aWhere[k], i);
-    for (int k = 0; k < x->nBy && bIn; k++) {
-      int32_t v = x->aBy[k].pCol->aCode[i];
-      if (v < 0) bIn = false;
-      else comb = comb * x->aBy[k].pCol->nLevel + v;
-    }
-    aDom[i] = bIn ? comb : -1;
-    if (bIn) aCount[comb]++;
+  int32_t *a = xmalloc(DOM_CHUNK * sizeof *a);
+  x->nDomWidth = nComb <= INT8_MAX ? 1 : nComb <= INT16_MAX ? 2 : 0;
+  int8_t *p1 = NULL;
+  int16_t *p2 = NULL;
+  if (x->nDomWidth) x->pDomN = xmalloc((n ? n : 1) * (size_t)x->nDomWidth);
+  if (x->nDomWidth == 1) p1 = x->pDomN;
+  if (x->nDomWidth == 2) p2 = x->pDomN;
+  for (size_t i0 = 0; i0 < n; i0 += DOM_CHUNK) {
+    size_t m = n - i0 < DOM_CHUNK ? n - i0 : DOM_CHUNK;
+    domain_combos(x, i0, m, a);
+    for (size_t j = 0; j < m; j++)
+      if (a[j] >= 0) aCount[a[j]]++;
+    if (p1)
+      for (size_t j = 0; j < m; j++) p1[i0 + j] = (int8_t)a[j];
+    if (p2)
+      for (size_t j = 0; j < m; j++) p2[i0 + j] = (int16_t)a[j];
   }
-  int nDom = 0;
-  int *aCombo = xmalloc((size_t)nComb * sizeof *aCombo);
-  int32_t *aMap = xmalloc((size_t)nComb * sizeof *aMap);
+  free(a);
+  x->nDom = 0;
+  x->aCombo = xmalloc((size_t)nComb * sizeof *x->aCombo);
+  x->aMap = xmalloc((size_t)(nComb + 1) * sizeof *x->aMap);
+  x->aMap[0] = -1;
   for (long k = 0; k < nComb; k++) {
-    aMap[k] = aCount[k] ? nDom : -1;
-    if (aCount[k]) aCombo[nDom++] = (int)k;
+    x->aMap[k + 1] = aCount[k] ? x->nDom : -1;
+    if (aCount[k]) x->aCombo[x->nDom++] = (int)k;
   }
-  for (size_t i = 0; i < n; i++)
-    if (aDom[i] >= 0) aDom[i] = aMap[aDom[i]];
   free(aCount);
-  free(aMap);
-  *paCombo = aCombo;
-  *pnDom = nDom;
+  /* combinations -> domains in place (a domain's index is at most its combination's) */
+  if (p1)
+    for (size_t i = 0; i < n; i++) p1[i] = (int8_t)x->aMap[p1[i] + 1];
+  if (p2)
+    for (size_t i = 0; i < n; i++) p2[i] = (int16_t)x->aMap[p2[i] + 1];
   return 0;
 }
 
@@ -400,7 +483,7 @@ static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int
   json_object_set_new(j, "q", x->stat == STAT_QUANTILE ? json_real(x->q) : json_null());
   for (int k = 0; k < x->nBy; k++) json_array_append_new(aBy, json_string(x->aBy[k].zCol));
   json_object_set_new(j, "by", aBy);
-  json_object_set_new(j, "where", cli_opt(c, "--where") ? json_string(cli_opt(c, "--where")) : json_null());
+  json_object_set_new(j, "where", x->zWhereOpt ? json_string(x->zWhereOpt) : json_null());
   json_object_set_new(j, "conf", json_real(x->opt.conf));
   for (int d = 0; d < nDom; d++) {
     for (int l = 0; l < nLevel; l++) {
@@ -433,8 +516,8 @@ static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int
   fprintf(f, "survey %s: %s of %s", x->zSurvey, x->zStat, x->var.zSpec);
   if (x->bDen) fprintf(f, " / %s", x->den.zSpec);
   if (x->stat == STAT_QUANTILE) fprintf(f, " (q = %g)", x->q);
-  if (x->nBy) fprintf(f, " by %s", cli_opt(c, "--by"));
-  if (cli_opt(c, "--where")) fprintf(f, ", where %s", cli_opt(c, "--where"));
+  if (x->nBy) fprintf(f, " by %s", x->zByOpt);
+  if (x->zWhereOpt) fprintf(f, ", where %s", x->zWhereOpt);
   fprintf(f, "; %g%% confidence intervals\n", 100 * x->opt.conf);
   enum { NCOLMAX = MAX_BY + 9 };
   const char *azHead[NCOLMAX];
@@ -494,61 +577,117 @@ static int emit(EstCmd *x, const Estimate *aRes, int nLevel, int nDom, const int
   return 0;
 }
 
-/* One estimate from the options in c (the command line, or one batch item). With
-** ppOut and --json, the result is handed back instead of printed. */
-static int estimate_one(CliCtx *c, const EstShared *pShared, json_t **ppOut) {
-  EstCmd x;
-  int rc = -1, nDom = 0, nLevel = 1;
-  int32_t *aDom = NULL;
-  int *aCombo = NULL;
-  double *aY = NULL, *aX = NULL;
-  Estimate *aRes = NULL;
-  memset(&x, 0, sizeof x);
-  x.c = c;
-  x.zSurvey = c->azArg[0];
-  if (pShared && pShared->pInfo) x.pInfo = json_incref(pShared->pInfo);
+/* Parse and check one estimate's options (the command line, or one batch item)
+** and load what it needs into x (pShared: what a batch loaded for all). */
+static int estimate_prepare(CliCtx *c, const EstShared *pShared, EstCmd *x) {
+  memset(x, 0, sizeof *x);
+  x->c = c;
+  x->zSurvey = c->azArg[0];
+  if (pShared && pShared->pInfo) x->pInfo = json_incref(pShared->pInfo);
   if (pShared && pShared->pData) {
-    x.pData = pShared->pData;
-    x.bSharedData = true;
+    x->pData = pShared->pData;
+    x->bSharedData = true;
   }
-  if (parse_options(&x) || resolve_and_load(&x)) goto out;
+  return parse_options(x) || resolve_and_load(x) ? -1 : 0;
+}
 
-  size_t n = x.pData->n;
-  const Design *d = &x.pData->design;
-  aDom = xmalloc((n ? n : 1) * sizeof *aDom);
-  if (build_domains(&x, aDom, &aCombo, &nDom)) goto out;
-  if (x.var.bCat && !x.var.zCode) nLevel = x.var.pCol->nLevel;
-  aRes = xcalloc((size_t)(nLevel > 0 ? nLevel : 1) * (size_t)(nDom > 0 ? nDom : 1), sizeof *aRes);
-  if (!x.var.pCol->aNum || x.var.zCode) aY = xmalloc((n ? n : 1) * sizeof *aY);
-  if (x.bDen && (x.den.bCat || x.den.zCode)) aX = xmalloc((n ? n : 1) * sizeof *aX);
-  for (int l = 0; l < nLevel && nDom > 0; l++) {
-    const double *y = colref_values(&x.var, x.var.zCode ? x.var.iLevel : l, aY, n);
-    Estimate *aOut = aRes + (size_t)l * (size_t)nDom;
-    int rcEst;
-    switch (x.stat) {
-    case STAT_TOTAL: rcEst = est_total(d, y, aDom, nDom, &x.opt, aOut, &c->err); break;
-    case STAT_MEAN: rcEst = est_mean(d, y, aDom, nDom, &x.opt, aOut, &c->err); break;
-    case STAT_RATIO:
-      rcEst = est_ratio(d, y, colref_values(&x.den, x.den.iLevel, aX, n), aDom, nDom, &x.opt, aOut, &c->err);
-      break;
-    default: rcEst = est_quantile(d, y, x.q, aDom, nDom, &x.opt, aOut, &c->err); break;
-    }
-    if (rcEst) goto out;
+static void estimate_free(EstCmd *x) {
+  if (x->bOwnDom) {
+    free(x->aDom);
+    free(x->pDomN);
+    free(x->aMap);
+    free(x->aCombo);
   }
-  rc = emit(&x, aRes, nLevel, nDom, aCombo, ppOut);
+  free(x->aRes);
+  colref_free(&x->var);
+  colref_free(&x->den);
+  for (int k = 0; k < MAX_BY; k++) colref_free(&x->aBy[k]);
+  for (int k = 0; k < MAX_WHERE; k++) colref_free(&x->aWhere[k]);
+  json_decref(x->pInfo);
+  if (!x->bSharedData) survey_free(x->pData);
+}
+
+/* Whether two estimates have the same domains (the same loaded columns and codes). */
+static bool same_domains(const EstCmd *a, const EstCmd *b) {
+  if (a->pData != b->pData || a->nBy != b->nBy || a->nWhere != b->nWhere) return false;
+  for (int k = 0; k < a->nBy; k++)
+    if (a->aBy[k].pCol != b->aBy[k].pCol) return false;
+  for (int k = 0; k < a->nWhere; k++) {
+    const ColRef *p = &a->aWhere[k], *q = &b->aWhere[k];
+    if (p->pCol != q->pCol || p->iLevel != q->iLevel || (!p->bCat && p->rValue != q->rValue)) return false;
+  }
+  return true;
+}
+
+/* Compute ax[i0] and every later estimate with the same domains: one domain
+** index for all, and all the totals, means and ratios in one est_linear call
+** (each level of a categorical variable is one statistic of it). On failure
+** *piFail is the estimate that failed. */
+static int estimate_group(EstCmd *ax, int nx, int i0, int *piFail) {
+  EstCmd *x0 = &ax[i0];
+  CliCtx *c = x0->c;
+  size_t n = x0->pData->n;
+  const Design *d = &x0->pData->design;
+  int rc = -1, nItem = 0, iFail = 0;
+  int *aiOwner = NULL;
+  EstItem *aItem = NULL;
+  *piFail = i0;
+  x0->bOwnDom = true;
+  if (build_domains(x0)) return -1;
+  for (int i = i0; i < nx; i++) {
+    EstCmd *x = &ax[i];
+    if (x->bDone || (i > i0 && !same_domains(x0, x))) continue;
+    x->bDone = true;
+    if (i > i0) {
+      x->aMap = x0->aMap;
+      x->pDomN = x0->pDomN;
+      x->nDomWidth = x0->nDomWidth;
+      x->aCombo = x0->aCombo;
+      x->nDom = x0->nDom;
+    }
+    x->nLevel = x->var.bCat && !x->var.zCode ? x->var.pCol->nLevel : 1;
+    x->aRes = xcalloc((size_t)(x->nLevel > 0 ? x->nLevel : 1) * (size_t)(x->nDom > 0 ? x->nDom : 1), sizeof *x->aRes);
+    if (x->nDom == 0) continue;
+    if (x->stat == STAT_QUANTILE) {   /* a numeric variable (checked): its column as is */
+      if (!x0->aDom) {   /* quantiles sort by domain: an array of the domains */
+        x0->aDom = xmalloc((n ? n : 1) * sizeof *x0->aDom);
+        domain_fn(x0, 0, n, x0->aDom);
+      }
+      if (est_quantile(d, x->var.pCol->aNum, x->q, x0->aDom, x->nDom, &x->opt, x->aRes, &c->err)) {
+        *piFail = i;
+        goto out;
+      }
+      continue;
+    }
+    aItem = xrealloc(aItem, (size_t)(nItem + x->nLevel) * sizeof *aItem);
+    aiOwner = xrealloc(aiOwner, (size_t)(nItem + x->nLevel) * sizeof *aiOwner);
+    for (int l = 0; l < x->nLevel; l++) {
+      EstItem *it = &aItem[nItem];
+      memset(it, 0, sizeof *it);
+      it->kind = x->stat == STAT_TOTAL ? EST_KIND_TOTAL : x->stat == STAT_MEAN ? EST_KIND_MEAN : EST_KIND_RATIO;
+      it->y = colref_var(&x->var, x->var.zCode ? x->var.iLevel : l);
+      if (x->bDen) it->x = colref_var(&x->den, x->den.iLevel);
+      it->opt = x->opt;
+      it->aOut = x->aRes + (size_t)l * (size_t)x->nDom;
+      aiOwner[nItem++] = i;
+    }
+  }
+  if (nItem > 0 && est_linear_by(d, domain_fn, x0, x0->nDom, aItem, nItem, &iFail, &c->err)) {
+    *piFail = aiOwner[iFail];
+    goto out;
+  }
+  rc = 0;
 out:
-  free(aDom);
-  free(aCombo);
-  free(aY);
-  free(aX);
-  free(aRes);
-  colref_free(&x.var);
-  colref_free(&x.den);
-  for (int k = 0; k < MAX_BY; k++) colref_free(&x.aBy[k]);
-  for (int k = 0; k < MAX_WHERE; k++) colref_free(&x.aWhere[k]);
-  json_decref(x.pInfo);
-  if (!x.bSharedData) survey_free(x.pData);
+  free(aItem);
+  free(aiOwner);
   return rc;
+}
+
+/* Compute every estimate of ax[0..nx), grouped by domains. */
+static int estimate_all(EstCmd *ax, int nx, int *piFail) {
+  for (int i = 0; i < nx; i++)
+    if (!ax[i].bDone && estimate_group(ax, nx, i, piFail)) return -1;
+  return 0;
 }
 
 #define BATCH_MAX 1000
@@ -592,7 +731,8 @@ static void batch_preload(CliCtx *c, json_t *pSpec, EstShared *pShared) {
       }
     }
   }
-  if (nCol > 0 && survey_load(c->store, c->azArg[0], azCol, nCol, &pShared->pData, &e)) pShared->pData = NULL;
+  if (nCol > 0 && survey_load_ex(c->store, c->azArg[0], azCol, nCol, SURVEY_LOAD_NARROW, &pShared->pData, &e))
+    pShared->pData = NULL;
 preload_out:
   for (int j = 0; j < nCol; j++) free(azOwn[j]);
   err_clear(&e);
@@ -603,6 +743,8 @@ preload_out:
 ** in one process, so the survey is opened once: what a statistician's scripts and
 ** the indicator set need. Each item is checked exactly as the command line is. */
 static int estimate_batch(CliCtx *c, const char *zFile) {
+  EstCmd *ax = NULL;
+  int nx = 0, iFail = 0;
   json_error_t jerr;
   json_t *pSpec = json_load_file(zFile, JSON_REJECT_DUPLICATES, &jerr), *aOut = NULL;
   int nOptSaved = c->nOpt, rc = -1;
@@ -657,13 +799,18 @@ static int estimate_batch(CliCtx *c, const char *zFile) {
       c->azOptVal[c->nOpt] = zVal;
       c->nOpt++;
     }
-    json_t *pRes = NULL;
-    if (estimate_one(c, &shared, &pRes)) {
-      char *z = xasprintf("%s#/%zu: %s", zFile, i, c->err.zMsg ? c->err.zMsg : "failed");
-      free(c->err.zMsg);
-      c->err.zMsg = z;
-      goto batch_out;
+    ax = xrealloc(ax, (i + 1) * sizeof *ax);
+    nx = (int)i + 1;
+    if (estimate_prepare(c, &shared, &ax[i])) {
+      iFail = (int)i;
+      goto batch_fail;
     }
+  }
+  /* All checked: compute (estimates with the same domains together), then print. */
+  if (estimate_all(ax, nx, &iFail)) goto batch_fail;
+  for (int k = 0; k < nx; k++) {
+    json_t *pRes = NULL;
+    if (emit(&ax[k], ax[k].aRes, ax[k].nLevel, ax[k].nDom, ax[k].aCombo, &pRes)) goto batch_out;
     if (pRes) json_array_append_new(aOut, pRes);
   }
   if (c->bJson) {
@@ -675,7 +822,16 @@ static int estimate_batch(CliCtx *c, const char *zFile) {
   } else {
     rc = 0;
   }
+  goto batch_out;
+batch_fail: {
+  char *z = xasprintf("%s#/%d: %s", zFile, iFail, c->err.zMsg ? c->err.zMsg : "failed");
+  free(c->err.zMsg);
+  c->err.zMsg = z;
+  rc = -1;
+}
 batch_out:
+  for (int k = 0; k < nx; k++) estimate_free(&ax[k]);
+  free(ax);
   c->nOpt = nOptSaved;
   memcpy(c->azOptName, azNameSaved, sizeof azNameSaved);
   memcpy(c->azOptVal, azValSaved, sizeof azValSaved);
@@ -688,7 +844,14 @@ batch_out:
 
 int cmd_survey_estimate(CliCtx *c) {
   const char *zBatch = cli_opt(c, "--batch");
-  if (!zBatch) return estimate_one(c, NULL, NULL);
+  if (!zBatch) {
+    EstCmd x;
+    int iFail, rc = -1;
+    if (estimate_prepare(c, NULL, &x) == 0 && estimate_all(&x, 1, &iFail) == 0)
+      rc = emit(&x, x.aRes, x.nLevel, x.nDom, x.aCombo, NULL);
+    estimate_free(&x);
+    return rc;
+  }
   for (size_t k = 0; k < COUNT(aBatchKey); k++) {
     if (cli_opt(c, aBatchKey[k].zOpt)) {
       err_set(&c->err, ERR_USAGE, "--batch: give %s in the batch file, not on the command line", aBatchKey[k].zOpt);

@@ -20,6 +20,7 @@
 #include "util.h"
 
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +178,7 @@ static int plan_init(Plan *p, const Design *d, const int32_t *aDom, int nDom, Er
   p->n = n;
   p->aDom = aDom;
   p->nDom = nDom;
-  p->nStratum = d->aStratum ? d->nStratum : 1;
+  p->nStratum = (d->aStratum || (d->aPsuStratum && d->aPsu)) ? d->nStratum : 1;
   p->bUnitPsu = d->aPsu == NULL;
   if (nDom < 1 || (!aDom && nDom != 1)) return err_set(e, ERR_INVALID, "invalid number of domains %d", nDom);
   if (p->nStratum < 1) return err_set(e, ERR_INVALID, "a stratified design needs at least one stratum");
@@ -195,6 +196,10 @@ static int plan_init(Plan *p, const Design *d, const int32_t *aDom, int nDom, Er
   for (i = 0; i < n; i++) {
     double w = d->aWeight[i];
     int h = d->aStratum ? d->aStratum[i] : 0;
+    if (!d->aStratum && d->aPsuStratum && d->aPsu) {   /* the stratum of the unit's PSU (range checked below) */
+      int32_t k = d->aPsu[i];
+      if (k >= 0 && k < d->nPsu) h = d->aPsuStratum[k];
+    }
     if (!(w > 0) || isinf(w)) {
       err_set(e, ERR_INVALID, "the weight of unit %zu is %g: weights must be positive and finite", i + 1, w);
       goto out;
@@ -239,6 +244,19 @@ static int plan_init(Plan *p, const Design *d, const int32_t *aDom, int nDom, Er
       }
     }
   }
+  if (d->aFpcStratum && !d->aFpc) {
+    for (int h = 0; h < p->nStratum; h++) {
+      double f = d->aFpcStratum[h];
+      if (p->aN[h] == 0) continue;   /* no unit: its fpc plays no part */
+      if (!(f > 0)) {
+        err_set(e, ERR_INVALID, "the fpc of stratum %d is %g: it must be positive", h, f);
+        goto out;
+      }
+      if (f > 1) nPop++;
+      else if (f < 1) nFrac++;
+      aFpcH[h] = f;
+    }
+  }
   if (nPop && nFrac) {
     err_set(e, ERR_INVALID, "the fpc mixes population sizes (> 1) and sampling fractions (< 1)");
     goto out;
@@ -246,7 +264,7 @@ static int plan_init(Plan *p, const Design *d, const int32_t *aDom, int nDom, Er
   /* f_h as R's onestrat: (N_h - n_h)/N_h with N_h = n_h/fraction for fractions. */
   for (int h = 0; h < p->nStratum; h++) {
     double fpc = aFpcH[h], nh = p->aN[h];
-    if (!d->aFpc || isnan(fpc) || isinf(fpc)) {
+    if ((!d->aFpc && !d->aFpcStratum) || isnan(fpc) || isinf(fpc)) {
       p->aF[h] = 1;
       continue;
     }
@@ -338,6 +356,8 @@ static inline void acc_push(Acc *a, double t) {
   a->m2 += delta * (t - a->mean);
 }
 
+static int variance_from_acc(const Plan *p, const Acc *aAcc, double *aVar, int *aPsuIn, int *aStrIn, Err *e);
+
 /* Variance of the domain totals of z. Fills aVar[nDom], and when not NULL the
 ** domain's PSU and stratum counts (for degrees of freedom). */
 static int domain_variance(const Plan *p, const Vals *v, double *aVar, int *aPsuIn, int *aStrIn, Err *e) {
@@ -397,7 +417,7 @@ static int domain_variance(const Plan *p, const Vals *v, double *aVar, int *aPsu
         nTouched = 0;
         if (j == n) break;
         cur = d->aPsu[i];
-        h = aStr ? aStr[i] : 0;
+        h = p->aPsuStratum[cur];   /* the unit's stratum: plan_init checked PSUs are nested */
         g++;
       }
       int dm = aDom ? aDom[i] : 0;
@@ -414,7 +434,16 @@ static int domain_variance(const Plan *p, const Vals *v, double *aVar, int *aPsu
     free(aStamp);
     free(aTouched);
   }
+  rc = variance_from_acc(p, aAcc, aVar, aPsuIn, aStrIn, e);
+  free(aAcc);
+  return rc;
+}
 
+/* The variance of each domain from the per (stratum, domain) accumulators of
+** its PSU totals aAcc[h * nDom + dm]. */
+static int variance_from_acc(const Plan *p, const Acc *aAcc, double *aVar, int *aPsuIn, int *aStrIn, Err *e) {
+  const Design *d = p->d;
+  int nDom = p->nDom, nStr = p->nStratum, rc = 0;
   for (int dm = 0; dm < nDom && rc == 0; dm++) {
     double var = 0;
     int nPresent = 0, nNa = 0, nPsuIn = 0;
@@ -457,7 +486,6 @@ static int domain_variance(const Plan *p, const Vals *v, double *aVar, int *aPsu
     if (aPsuIn) aPsuIn[dm] = nPsuIn;
     if (aStrIn) aStrIn[dm] = nPresent;
   }
-  free(aAcc);
   return rc;
 }
 
@@ -536,7 +564,38 @@ static void fill_nan(Estimate *aOut, int nDom) {
   }
 }
 
-/* Totals, means and ratios: the Wald interval est -/+ z se as R's confint (df = Inf). */
+/* Totals, means and ratios from the domain sums: each domain's centre aC and
+** scale aS (mean: ybar, 1/W; ratio: R, 1/X), for the influence values. */
+static void linear_centres(Stat st, const Sums *aSum, int nDom, double *aC, double *aS) {
+  for (int k = 0; k < nDom; k++) {
+    double sw = (double)aSum[k].sw, swy = (double)aSum[k].swy, swx = (double)aSum[k].swx;
+    if (st == ST_MEAN) {
+      aC[k] = swy / sw;
+      aS[k] = 1 / sw;
+    } else if (st == ST_RATIO) {
+      aC[k] = swy / swx;
+      aS[k] = 1 / swx;
+    }
+  }
+}
+
+/* The results: the Wald interval est -/+ z se as R's confint (df = Inf). */
+static void linear_results(Stat st, const Sums *aSum, const double *aC, const double *aVar, int nDom,
+                           const EstOptions *o, Estimate *aOut) {
+  double a = (1 - o->conf) / 2;
+  double zLo = est_qnorm(a), zHi = est_qnorm(1 - a);
+  for (int k = 0; k < nDom; k++) {
+    Estimate *r = &aOut[k];
+    r->n = aSum[k].n;
+    r->nWeighted = (double)aSum[k].sw;
+    r->est = st == ST_TOTAL ? (double)aSum[k].swy : aC[k];
+    r->se = sqrt(aVar[k]);
+    r->ciLow = r->est + r->se * zLo;
+    r->ciHigh = r->est + r->se * zHi;
+    set_flags(r, o);
+  }
+}
+
 static int estimate_linear(const Design *d, Stat st, const double *y, const double *x, const int32_t *aDom,
                            int nDom, const EstOptions *o0, Estimate *aOut, Err *e) {
   EstOptions o;
@@ -550,39 +609,536 @@ static int estimate_linear(const Design *d, Stat st, const double *y, const doub
   Sums *aSum = domain_sums(&p, &v);
   double *aC = xcalloc((size_t)nDom, sizeof *aC), *aS = xcalloc((size_t)nDom, sizeof *aS);
   double *aVar = xmalloc((size_t)nDom * sizeof *aVar);
-  for (int k = 0; k < nDom; k++) {
-    double sw = (double)aSum[k].sw, swy = (double)aSum[k].swy, swx = (double)aSum[k].swx;
-    if (st == ST_MEAN) {
-      aC[k] = swy / sw;
-      aS[k] = 1 / sw;
-    } else if (st == ST_RATIO) {
-      aC[k] = swy / swx;
-      aS[k] = 1 / swx;
-    }
-  }
+  linear_centres(st, aSum, nDom, aC, aS);
   v.aC = aC;
   v.aS = aS;
   int rc = domain_variance(&p, &v, aVar, NULL, NULL, e);
-  if (rc == 0) {
-    double a = (1 - o.conf) / 2;
-    double zLo = est_qnorm(a), zHi = est_qnorm(1 - a);
-    for (int k = 0; k < nDom; k++) {
-      Estimate *r = &aOut[k];
-      r->n = aSum[k].n;
-      r->nWeighted = (double)aSum[k].sw;
-      r->est = st == ST_TOTAL ? (double)aSum[k].swy : aC[k];
-      r->se = sqrt(aVar[k]);
-      r->ciLow = r->est + r->se * zLo;
-      r->ciHigh = r->est + r->se * zHi;
-      set_flags(r, &o);
-    }
-  } else {
-    fill_nan(aOut, nDom);
-  }
+  if (rc == 0) linear_results(st, aSum, aC, aVar, nDom, &o, aOut);
+  else fill_nan(aOut, nDom);
   free(aSum);
   free(aC);
   free(aS);
   free(aVar);
+  plan_free(&p);
+  return rc;
+}
+
+/* ---------------------------------------------------------------------------
+** Several linear statistics at once (est_linear).
+**
+** The units are taken in chunks of LIN_CHUNK, in their order. Each chunk's
+** units in a domain are listed by domain (stable), and each statistic's value
+** of them is read into a small buffer (a level code becomes 0/1, NaN when
+** missing); then, per domain, a tight loop per statistic carries its state:
+** pass 1 the sums of domain_sums (long double, in unit order, kept in
+** registers within the loop), pass 2 the running total of the current PSU,
+** pushed to the (stratum, domain) accumulator when the domain's next unit is in
+** another PSU. With PSUs contiguous (or every unit its own PSU) that is exactly
+** the order of domain_sums and domain_variance, so the results are the same
+** bits; missing values add +0, which changes no sum. Other designs, and very
+** many domains, go one statistic at a time through estimate_linear.
+*/
+
+#define LIN_CHUNK 8192
+#define LIN_MAX_DOM 4096
+#define LIN_THREAD_MIN 200000   /* units from which a second thread pays */
+
+/* State of one statistic in one domain. */
+typedef struct LinState {
+  Sums s;
+  int32_t cur;     /* pass 2: the PSU being summed (-1 none) */
+  bool bHas;       /* it holds a unit with a value */
+  double t;        /* its total so far */
+} LinState;
+
+static Stat item_stat(EstKind k) { return k == EST_KIND_TOTAL ? ST_TOTAL : k == EST_KIND_MEAN ? ST_MEAN : ST_RATIO; }
+
+static bool var_ok(const EstVar *v, size_t n) {
+  if (n == 0) return true;
+  if (v->aNum) return !v->pCode;
+  return v->pCode && (v->nCodeWidth == 1 || v->nCodeWidth == 2 || v->nCodeWidth == 4);
+}
+
+static bool var_same(const EstVar *a, const EstVar *b) {
+  return a->aNum == b->aNum && a->pCode == b->pCode && a->bEq == b->bEq &&
+         (!a->bEq || a->rEq == b->rEq) && (!a->pCode || (a->iLevel == b->iLevel && a->nCodeWidth == b->nCodeWidth));
+}
+
+/* The values of v for units aIdx[0..m) into aOut (NaN missing). */
+static void var_fetch(const EstVar *v, const uint32_t *aIdx, size_t m, double *aOut) {
+  if (v->aNum && !v->bEq) {
+    for (size_t j = 0; j < m; j++) aOut[j] = v->aNum[aIdx[j]];
+  } else if (v->aNum) {
+    for (size_t j = 0; j < m; j++) {
+      double a = v->aNum[aIdx[j]];
+      aOut[j] = isnan(a) ? NAN : (a == v->rEq ? 1.0 : 0.0);
+    }
+  } else if (v->nCodeWidth == 1) {
+    /* A table of the 256 byte values: no branch to mispredict. */
+    double aTab[256];
+    const uint8_t *c = v->pCode;
+    for (int k = 0; k < 256; k++) aTab[k] = k >= 128 ? NAN : (k == v->iLevel ? 1.0 : 0.0);
+    for (size_t j = 0; j < m; j++) aOut[j] = aTab[c[aIdx[j]]];
+  } else {
+    /* The bits of 1.0 where the code is the level, of NaN where it is missing. */
+    uint64_t one, nan;
+    double rOne = 1.0, rNan = NAN;
+    memcpy(&one, &rOne, sizeof one);
+    memcpy(&nan, &rNan, sizeof nan);
+    int32_t l = v->iLevel;
+    for (size_t j = 0; j < m; j++) {
+      int32_t k = v->nCodeWidth == 2 ? ((const int16_t *)v->pCode)[aIdx[j]] : ((const int32_t *)v->pCode)[aIdx[j]];
+      uint64_t u = (one & -(uint64_t)(k == l)) | (nan & -(uint64_t)(k < 0));
+      memcpy(&aOut[j], &u, sizeof u);
+    }
+  }
+}
+
+/* The whole of v as an array of n values (for the one-at-a-time path); NULL
+** when v is an array already (*pa then points to it). Caller frees. */
+static double *var_array(const EstVar *v, size_t n, const double **pa) {
+  if (v->aNum && !v->bEq) {
+    *pa = v->aNum;
+    return NULL;
+  }
+  double *a = xmalloc((n ? n : 1) * sizeof *a);
+  uint32_t aIdx[1024];
+  for (size_t i0 = 0; i0 < n; i0 += 1024) {
+    size_t m = n - i0 < 1024 ? n - i0 : 1024;
+    for (size_t j = 0; j < m; j++) aIdx[j] = (uint32_t)(i0 + j);
+    var_fetch(v, aIdx, m, a + i0);
+  }
+  *pa = a;
+  return a;
+}
+
+/* Pass 1 over one domain's units of a chunk: the sums of domain_sums. First the
+** weights and values with 0 for the units without a value (a loop the compiler
+** vectorizes), then the long double sums alone, adding 0 for those units (which
+** changes no sum): the x87 loop then only loads and adds. aS is scratch space
+** of 3 m values. */
+static void lin_sums(LinState *st, bool bRatio, const double *aW, const double *aY, const double *aX, size_t m,
+                     double *aS) {
+  double *aWv = aS, *aYv = aS + m, *aXv = aS + 2 * m;
+  long n = st->s.n;
+  if (bRatio) {
+    for (size_t j = 0; j < m; j++) {
+      bool ok = !isnan(aY[j]) && !isnan(aX[j]);
+      aWv[j] = ok ? aW[j] : 0.0;
+      aYv[j] = ok ? aY[j] : 0.0;
+      aXv[j] = ok ? aX[j] : 0.0;
+      n += ok;
+    }
+  } else {
+    for (size_t j = 0; j < m; j++) {
+      bool ok = !isnan(aY[j]);
+      aWv[j] = ok ? aW[j] : 0.0;
+      aYv[j] = ok ? aY[j] : 0.0;
+      n += ok;
+    }
+  }
+  long double sw = st->s.sw, swy = st->s.swy, swx = st->s.swx;
+  if (bRatio) {
+    for (size_t j = 0; j < m; j++) {
+      sw += aWv[j];
+      swy += (long double)aWv[j] * aYv[j];
+      swx += (long double)aWv[j] * aXv[j];
+    }
+  } else {
+    for (size_t j = 0; j < m; j++) {
+      sw += aWv[j];
+      swy += (long double)aWv[j] * aYv[j];
+    }
+  }
+  st->s.n = n;
+  st->s.sw = sw;
+  st->s.swy = swy;
+  st->s.swx = swx;
+}
+
+/* lin_sums of two statistics without denominator: each one's additions in the
+** same order as alone, in one loop, so that the four chains of additions
+** overlap where two would wait on each addition. aS: scratch of 4 m values. */
+static void lin_sums2(LinState *st, LinState *st2, const double *aW, const double *aY, const double *aY2, size_t m,
+                      double *aS) {
+  double *aWv = aS, *aYv = aS + m, *aWv2 = aS + 2 * m, *aYv2 = aS + 3 * m;
+  long n = st->s.n, n2 = st2->s.n;
+  for (size_t j = 0; j < m; j++) {
+    bool ok = !isnan(aY[j]), ok2 = !isnan(aY2[j]);
+    aWv[j] = ok ? aW[j] : 0.0;
+    aYv[j] = ok ? aY[j] : 0.0;
+    aWv2[j] = ok2 ? aW[j] : 0.0;
+    aYv2[j] = ok2 ? aY2[j] : 0.0;
+    n += ok;
+    n2 += ok2;
+  }
+  long double sw = st->s.sw, swy = st->s.swy, sw2 = st2->s.sw, swy2 = st2->s.swy;
+  for (size_t j = 0; j < m; j++) {
+    sw += aWv[j];
+    swy += (long double)aWv[j] * aYv[j];
+    sw2 += aWv2[j];
+    swy2 += (long double)aWv2[j] * aYv2[j];
+  }
+  st->s.n = n;
+  st->s.sw = sw;
+  st->s.swy = swy;
+  st2->s.n = n2;
+  st2->s.sw = sw2;
+  st2->s.swy = swy2;
+}
+
+/* Pass 2 over one domain's units of a chunk: PSU totals of the influence
+** values, pushed to aAcc[h * nDom] (the domain's accumulator of stratum h) as
+** each PSU ends; with aPsu NULL every unit is its own PSU, of stratum aH[j]. */
+static void lin_psu(LinState *st, Stat s, double c, double sc, const double *aW, const double *aY, const double *aX,
+                    const int32_t *aPsu, const int32_t *aH, const int32_t *aPsuStratum, Acc *aAcc, size_t nDom,
+                    size_t m) {
+  if (!aPsu) {
+    for (size_t j = 0; j < m; j++) {
+      double y = aY[j], z;
+      if (isnan(y)) continue;
+      if (s == ST_TOTAL) z = aW[j] * y;
+      else if (s == ST_MEAN) z = (y - c) * (aW[j] * sc);
+      else {
+        double x = aX[j];
+        if (isnan(x)) continue;
+        z = (y - c * x) * (aW[j] * sc);
+      }
+      acc_push(&aAcc[(size_t)aH[j] * nDom], z);
+    }
+    return;
+  }
+  int32_t cur = st->cur;
+  bool bHas = st->bHas;
+  double t = st->t;
+  for (size_t j = 0; j < m; j++) {
+    int32_t k = aPsu[j];
+    if (k != cur) {
+      if (bHas) acc_push(&aAcc[(size_t)aPsuStratum[cur] * nDom], t);
+      cur = k;
+      t = 0;
+      bHas = false;
+    }
+    double y = aY[j], z;
+    bool ok;
+    if (s == ST_TOTAL) {
+      ok = !isnan(y);
+      z = aW[j] * y;
+    } else if (s == ST_MEAN) {
+      ok = !isnan(y);
+      z = (y - c) * (aW[j] * sc);
+    } else {
+      double x = aX[j];
+      ok = !isnan(y) && !isnan(x);
+      z = (y - c * x) * (aW[j] * sc);
+    }
+    t += ok ? z : 0.0;
+    bHas = bHas || ok;
+  }
+  st->cur = cur;
+  st->bHas = bHas;
+  st->t = t;
+}
+
+/* One statistic at a time, with the variables made arrays. */
+static int linear_one_by_one(const Design *d, const int32_t *aDom, int nDom, EstItem *aItem, int nItem, int *piFail,
+                             Err *e) {
+  for (int k = 0; k < nItem; k++) {
+    const double *y, *x = NULL;
+    double *pY = var_array(&aItem[k].y, d->n, &y), *pX = NULL;
+    if (aItem[k].kind == EST_KIND_RATIO) pX = var_array(&aItem[k].x, d->n, &x);
+    int rc = estimate_linear(d, item_stat(aItem[k].kind), y, x, aDom, nDom, &aItem[k].opt, aItem[k].aOut, e);
+    free(pY);
+    free(pX);
+    if (rc) {
+      if (piFail) *piFail = k;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The two passes of est_linear for statistics k0..k1-1 (a thread's share). */
+typedef struct LinJob {
+  const Design *d;
+  const Plan *p;
+  EstDomainFn xDomain;
+  void *pArg;
+  int nDom, k0, k1;
+  const EstItem *aItem;
+  LinState *aSt;   /* [k * nDom + dm], shared: each job its own k */
+  Acc *aAcc;       /* [(k * nDom) * nStratum + h * nDom + dm] */
+  double *aC, *aS;
+  bool bBad;       /* a domain index out of range: unit iBad has iBadDom */
+  size_t iBad;
+  int iBadDom;
+} LinJob;
+
+static void lin_job(LinJob *job) {
+  const Design *d = job->d;
+  const Plan *pp = job->p;
+  const EstItem *aItem = job->aItem;
+  int nDom = job->nDom, k0 = job->k0, k1 = job->k1, nVar = 0;
+  size_t n = pp->n, nD = (size_t)nDom;
+  LinState *aSt = job->aSt;
+  Acc *aAcc = job->aAcc;
+  double *aC = job->aC, *aS = job->aS;
+  /* Distinct variables: aiY[k], aiX[k] index the value buffers. */
+  const EstVar **apVar = xmalloc((size_t)(k1 - k0) * 2 * sizeof *apVar);
+  int *aiY = xmalloc((size_t)k1 * sizeof *aiY), *aiX = xmalloc((size_t)k1 * sizeof *aiX);
+  for (int k = k0; k < k1; k++) {
+    for (int r = 0; r < 2; r++) {
+      const EstVar *v = r == 0 ? &aItem[k].y : &aItem[k].x;
+      int *pi = r == 0 ? &aiY[k] : &aiX[k];
+      *pi = -1;
+      if (r == 1 && aItem[k].kind != EST_KIND_RATIO) continue;
+      for (int j = 0; j < nVar && *pi < 0; j++)
+        if (var_same(apVar[j], v)) *pi = j;
+      if (*pi < 0) {
+        apVar[nVar] = v;
+        *pi = nVar++;
+      }
+    }
+  }
+  Sums *aSum = xmalloc(nD * sizeof *aSum);
+  size_t *aStart = xmalloc((nD + 2) * sizeof *aStart), *aNext = xmalloc((nD + 1) * sizeof *aNext);
+  int *aPresent = xmalloc(nD * sizeof *aPresent);
+  uint32_t *aIdx = xmalloc(LIN_CHUNK * sizeof *aIdx);
+  double *aW = xmalloc(LIN_CHUNK * sizeof *aW);
+  double *aVal = xmalloc(((size_t)nVar + 1) * LIN_CHUNK * sizeof *aVal);
+  int32_t *aG = xmalloc(LIN_CHUNK * sizeof *aG);   /* each unit's PSU (or stratum) */
+  int32_t *aDomBuf = xmalloc(LIN_CHUNK * sizeof *aDomBuf);
+  double *aScratch = xmalloc(4 * LIN_CHUNK * sizeof *aScratch);
+  const int32_t *aStr = d->aStratum;
+
+  /* A total's influence value w y needs no point estimate: its PSU totals are
+  ** summed in pass 1 already, and pass 2 reads only what the others need. */
+  bool bTotal = false, bPass2 = false;
+  bool *abVar2 = xcalloc((size_t)nVar + 1, sizeof *abVar2);
+  for (int k = k0; k < k1; k++) {
+    if (aItem[k].kind == EST_KIND_TOTAL) {
+      bTotal = true;
+      continue;
+    }
+    bPass2 = true;
+    abVar2[aiY[k]] = true;
+    if (aiX[k] >= 0) abVar2[aiX[k]] = true;
+  }
+  /* Pass 1 sums the statistics without denominator two by two (aiPair[k]: the
+  ** other one, or -1). */
+  int *aiPair = xmalloc((size_t)k1 * sizeof *aiPair);
+  for (int k = k0, kOpen = -1; k < k1; k++) {
+    aiPair[k] = -1;
+    if (aItem[k].kind == EST_KIND_RATIO) continue;
+    if (kOpen < 0) {
+      kOpen = k;
+    } else {
+      aiPair[kOpen] = k;
+      aiPair[k] = kOpen;
+      kOpen = -1;
+    }
+  }
+  for (int pass = 1; pass <= (bPass2 ? 2 : 1); pass++) {
+    bool bPsu = pass == 2 || bTotal;   /* this pass sums PSU totals */
+    for (size_t i0 = 0; i0 < n; i0 += LIN_CHUNK) {
+      size_t i1 = n - i0 < LIN_CHUNK ? n : i0 + LIN_CHUNK, m = 0;
+      int nPresent = 0;
+      /* The weights are gathered below in domain order: ask for them now. */
+      for (size_t i = i0; i < i1; i += 8) __builtin_prefetch(&d->aWeight[i]);
+      job->xDomain(job->pArg, i0, i1 - i0, aDomBuf);
+      const int32_t *aDom = aDomBuf;   /* aDom[i - i0]: unit i's domain */
+      bool bBad = false;
+      for (size_t j = 0; j < i1 - i0; j++) bBad |= aDom[j] < -1 || aDom[j] >= nDom;
+      if (bBad) {
+        size_t j = 0;
+        while (aDom[j] >= -1 && aDom[j] < nDom) j++;
+        job->bBad = true;
+        job->iBad = i0 + j;
+        job->iBadDom = aDom[j];
+        goto job_out;
+      }
+      /* The chunk's units listed by domain (stable), those outside every domain
+      ** first (slot 0 counts them): no branch on the domain. */
+      memset(aStart, 0, (nD + 2) * sizeof *aStart);
+      for (size_t j = 0; j < i1 - i0; j++) aStart[aDom[j] + 2]++;
+      aNext[0] = 0;
+      for (size_t k = 0; k <= nD; k++) {
+        if (k > 0 && aStart[k + 1]) aPresent[nPresent++] = (int)k - 1;
+        aStart[k + 1] += aStart[k];
+        aNext[k] = aStart[k];
+      }
+      m = aStart[nD + 1];
+      for (size_t j = 0; j < i1 - i0; j++) aIdx[aNext[aDom[j] + 1]++] = (uint32_t)(i0 + j);
+      size_t jIn = aStart[1];   /* the units in a domain: aIdx[jIn..m) */
+      for (size_t j = jIn; j < m; j++) aW[j] = d->aWeight[aIdx[j]];
+      for (int v = 0; v < nVar; v++)
+        if (pass == 1 || abVar2[v]) var_fetch(apVar[v], aIdx + jIn, m - jIn, aVal + (size_t)v * LIN_CHUNK + jIn);
+      if (bPsu) {
+        if (!pp->bUnitPsu)
+          for (size_t j = jIn; j < m; j++) aG[j] = d->aPsu[aIdx[j]];
+        else
+          for (size_t j = jIn; j < m; j++) aG[j] = aStr ? aStr[aIdx[j]] : 0;
+      }
+      for (int q = 0; q < nPresent; q++) {
+        size_t dm = (size_t)aPresent[q], j0 = aStart[dm + 1], mj = aStart[dm + 2] - j0;
+        for (int k = k0; k < k1; k++) {
+          const double *aY = aVal + (size_t)aiY[k] * LIN_CHUNK + j0;
+          const double *aX = aiX[k] >= 0 ? aVal + (size_t)aiX[k] * LIN_CHUNK + j0 : NULL;
+          LinState *st = &aSt[(size_t)k * nD + dm];
+          if (pass == 1 && aiPair[k] > k) {
+            int k2 = aiPair[k];
+            lin_sums2(st, &aSt[(size_t)k2 * nD + dm], aW + j0, aY, aVal + (size_t)aiY[k2] * LIN_CHUNK + j0, mj,
+                      aScratch);
+          } else if (pass == 1 && aiPair[k] < 0) {
+            lin_sums(st, aItem[k].kind == EST_KIND_RATIO, aW + j0, aY, aX, mj, aScratch);
+          }
+          if ((pass == 1) == (aItem[k].kind == EST_KIND_TOTAL)) {
+            size_t iKD = (size_t)k * nD + dm;
+            lin_psu(st, item_stat(aItem[k].kind), aC[iKD], aS[iKD], aW + j0, aY, aX, pp->bUnitPsu ? NULL : aG + j0,
+                    aG + j0, pp->aPsuStratum, aAcc + (size_t)k * nD * (size_t)pp->nStratum + dm, nD, mj);
+          }
+        }
+      }
+    }
+    if (pass == 1) {
+      for (int k = k0; k < k1; k++) {
+        for (size_t dm = 0; dm < nD; dm++) aSum[dm] = aSt[(size_t)k * nD + dm].s;
+        linear_centres(item_stat(aItem[k].kind), aSum, nDom, aC + (size_t)k * nD, aS + (size_t)k * nD);
+      }
+    }
+  }
+job_out:
+  free(apVar);
+  free(aiY);
+  free(aiX);
+  free(aSum);
+  free(aStart);
+  free(aNext);
+  free(aPresent);
+  free(aIdx);
+  free(aW);
+  free(aVal);
+  free(aG);
+  free(aDomBuf);
+  free(aScratch);
+  free(abVar2);
+  free(aiPair);
+}
+
+static void *lin_job_main(void *pArg) {
+  lin_job(pArg);
+  return NULL;
+}
+
+/* est_linear's domains from an array (NULL: every unit in domain 0). */
+static void domains_from_array(void *pArg, size_t i0, size_t m, int32_t *aDom) {
+  if (pArg) memcpy(aDom, (const int32_t *)pArg + i0, m * sizeof *aDom);
+  else memset(aDom, 0, m * sizeof *aDom);
+}
+
+int est_linear(const Design *d, const int32_t *aDom, int nDom, EstItem *aItem, int nItem, int *piFail, Err *e) {
+  if (!aDom && nDom != 1) return err_set(e, ERR_INVALID, "invalid number of domains %d", nDom);
+  return est_linear_by(d, domains_from_array, (void *)aDom, nDom, aItem, nItem, piFail, e);
+}
+
+int est_linear_by(const Design *d, EstDomainFn xDomain, void *pArg, int nDom, EstItem *aItem, int nItem, int *piFail,
+                  Err *e) {
+  Plan p;
+  int rc = -1;
+  if (piFail) *piFail = 0;
+  for (int k = 0; k < nItem; k++) {
+    if (nDom >= 1 && aItem[k].aOut) fill_nan(aItem[k].aOut, nDom);
+  }
+  if (!d || nItem < 1 || (!aItem)) return err_set(e, ERR_INVALID, "missing design or statistics");
+  for (int k = 0; k < nItem; k++) {
+    EstItem *it = &aItem[k];
+    if (piFail) *piFail = k;
+    if (!it->aOut || !var_ok(&it->y, d->n) || (it->kind == EST_KIND_RATIO && !var_ok(&it->x, d->n)) ||
+        it->kind < EST_KIND_TOTAL || it->kind > EST_KIND_RATIO)
+      return err_set(e, ERR_INVALID, "missing design, variable or output");
+    if (check_options(&it->opt, e)) return -1;
+  }
+  if (piFail) *piFail = 0;
+  if (nDom < 1) return err_set(e, ERR_INVALID, "invalid number of domains %d", nDom);
+  /* The design alone; each chunk's domains are checked as they come. */
+  if (plan_init(&p, d, NULL, 1, e)) return -1;
+  p.nDom = nDom;
+  if (nDom > LIN_MAX_DOM || (!p.bUnitPsu && (p.bDense || p.aOrder))) {
+    size_t nAll = p.n;
+    int32_t *aAll = xmalloc((nAll ? nAll : 1) * sizeof *aAll);
+    for (size_t i0 = 0; i0 < nAll; i0 += LIN_CHUNK) xDomain(pArg, i0, nAll - i0 < LIN_CHUNK ? nAll - i0 : LIN_CHUNK, aAll + i0);
+    plan_free(&p);
+    rc = linear_one_by_one(d, aAll, nDom, aItem, nItem, piFail, e);
+    free(aAll);
+    return rc;
+  }
+
+  size_t nD = (size_t)nDom;
+  LinState *aSt = xcalloc((size_t)nItem * nD, sizeof *aSt);
+  Acc *aAcc = xcalloc((size_t)nItem * nD * (size_t)p.nStratum, sizeof *aAcc);
+  double *aC = xcalloc((size_t)nItem * nD, sizeof *aC), *aS = xcalloc((size_t)nItem * nD, sizeof *aS);
+  double *aVar = xmalloc(nD * sizeof *aVar);
+  Sums *aSum = xmalloc(nD * sizeof *aSum);
+  for (size_t k = 0; k < (size_t)nItem * nD; k++) aSt[k].cur = -1;
+  /* Statistics are independent: with two or more on a large survey, the second
+  ** half runs on another thread (each its own sums in its own order). */
+  LinJob aJob[2];
+  int nJob = (nItem >= 2 && p.n >= LIN_THREAD_MIN) ? 2 : 1;
+  for (int t = 0; t < nJob; t++) {
+    LinJob *j = &aJob[t];
+    memset(j, 0, sizeof *j);
+    j->d = d;
+    j->p = &p;
+    j->xDomain = xDomain;
+    j->pArg = pArg;
+    j->nDom = nDom;
+    j->aItem = aItem;
+    j->k0 = t == 0 ? 0 : (nItem + 1) / 2;
+    j->k1 = (t == 0 && nJob == 2) ? (nItem + 1) / 2 : nItem;
+    j->aSt = aSt;
+    j->aAcc = aAcc;
+    j->aC = aC;
+    j->aS = aS;
+  }
+  pthread_t thread;
+  bool bThread = nJob == 2 && pthread_create(&thread, NULL, lin_job_main, &aJob[1]) == 0;
+  lin_job(&aJob[0]);
+  if (bThread) pthread_join(thread, NULL);
+  else if (nJob == 2) lin_job(&aJob[1]);
+  for (int t = 0; t < nJob; t++) {
+    if (aJob[t].bBad) {
+      err_set(e, ERR_INVALID, "unit %zu has domain index %d, outside -1..%d", aJob[t].iBad + 1, aJob[t].iBadDom,
+              nDom - 1);
+      rc = -1;
+      goto linear_out;
+    }
+  }
+  /* The last PSU of each domain, then the variances and results. */
+  rc = 0;
+  {
+  for (int k = 0; k < nItem && rc == 0; k++) {
+    Acc *aA = aAcc + (size_t)k * nD * (size_t)p.nStratum;
+    for (size_t dm = 0; dm < nD; dm++) {
+      LinState *st = &aSt[(size_t)k * nD + dm];
+      if (!p.bUnitPsu && st->bHas) acc_push(&aA[(size_t)p.aPsuStratum[st->cur] * nD + dm], st->t);
+      aSum[dm] = st->s;
+    }
+    rc = variance_from_acc(&p, aA, aVar, NULL, NULL, e);
+    if (rc == 0) {
+      linear_results(item_stat(aItem[k].kind), aSum, aC + (size_t)k * nD, aVar, nDom, &aItem[k].opt, aItem[k].aOut);
+    } else {
+      fill_nan(aItem[k].aOut, nDom);
+      if (piFail) *piFail = k;
+    }
+  }
+  }
+linear_out:
+  free(aSt);
+  free(aAcc);
+  free(aC);
+  free(aS);
+  free(aVar);
+  free(aSum);
   plan_free(&p);
   return rc;
 }

@@ -41,6 +41,10 @@ typedef struct Design {
   const double *aFpc;       /* per unit: population PSU count of its stratum (N_h), or a sampling
                             ** fraction when <= 1 (R's rule); NULL: no finite population correction */
   LonelyPsu lonely;
+  const double *aFpcStratum; /* instead of aFpc: the same per stratum (nStratum values; NaN for a
+                             ** stratum without units); NULL: see aFpc */
+  const int32_t *aPsuStratum; /* with aPsu and aStratum NULL: the stratum of each PSU (nPsu values),
+                             ** so that a unit's stratum is that of its PSU */
 } Design;
 
 /* Flags on an estimate. */
@@ -81,6 +85,46 @@ int est_mean(const Design *d, const double *y, const int32_t *aDom, int nDom, co
 /* Ratio of totals Y/X (svyratio). Also gives rates: y = 0/1 unemployed, x = 0/1 in labour force. */
 int est_ratio(const Design *d, const double *y, const double *x, const int32_t *aDom, int nDom,
               const EstOptions *o, Estimate *aOut, Err *e);
+/* A variable read where it lies: numeric values (aNum, NaN missing), the 0/1
+** indicator of aNum == rEq (bEq; NaN where aNum is), or the 0/1 indicator of
+** level iLevel of level codes pCode of nCodeWidth bytes (1, 2 or 4; negative
+** missing). So a proportion needs no array of its own. */
+typedef struct EstVar {
+  const double *aNum;
+  bool bEq;
+  double rEq;
+  const void *pCode;
+  int nCodeWidth;
+  int iLevel;
+} EstVar;
+
+typedef enum EstKind { EST_KIND_TOTAL = 0, EST_KIND_MEAN, EST_KIND_RATIO } EstKind;
+
+/* One statistic of est_linear: kind of y (ratio: y/x), its options and its nDom
+** results (caller-owned aOut). */
+typedef struct EstItem {
+  EstKind kind;
+  EstVar y, x;
+  EstOptions opt;
+  Estimate *aOut;
+} EstItem;
+
+/* Several totals, means and ratios over the same domains, in two passes over
+** the units for all of them: the same results, bit for bit, as est_total,
+** est_mean and est_ratio called one at a time with the variables as arrays.
+** On failure, *piFail (when not NULL) is the index of the item that failed
+** (0 for a problem of the design or the domains). */
+int est_linear(const Design *d, const int32_t *aDom, int nDom, EstItem *aItem, int nItem, int *piFail, Err *e);
+/* est_linear with the domains given by xDomain(pArg, i0, m, aDom), which fills
+** aDom[0..m) (m <= 8192) with the domains of units i0..i0+m-1, in any order of
+** calls, as often as asked: so no array of n domains need exist. On large
+** surveys (200,000 units or more) with two or more statistics, a second thread
+** computes half of them: xDomain may then run on two threads at once and must
+** only read shared state. */
+typedef void (*EstDomainFn)(void *pArg, size_t i0, size_t m, int32_t *aDom);
+int est_linear_by(const Design *d, EstDomainFn xDomain, void *pArg, int nDom, EstItem *aItem, int nItem, int *piFail,
+                  Err *e);
+
 /* Quantile q in (0,1) with a Woodruff confidence interval; se derived from the
 ** interval as R does: (ciHigh - ciLow) / (2 t), t the Student quantile with the
 ** domain's design degrees of freedom (PSUs minus strata holding the domain).

@@ -948,6 +948,47 @@ static void colmem_free(void *p, size_t n) {
 }
 #endif
 
+/* Memory for the columns one load reads: one mapping reserved for all of them
+** (virtual space only: a page costs when first touched), handed out in order,
+** so that columns of 1 or 2 MB share huge pages instead of each taking a 2 MiB
+** one the kernel zeroes whole. NULL where there are no such mappings (then each
+** column has its own). */
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+static void loadmem_init(SurveyData *d, size_t nBound) {
+  size_t nMap = colmem_size(nBound ? nBound : 1);
+  char *p = mmap(NULL, nMap + HUGE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return;
+  char *q = (char *)(((uintptr_t)p + HUGE_BYTES - 1) & ~(uintptr_t)(HUGE_BYTES - 1));
+  if (q > p) munmap(p, (size_t)(q - p));
+  munmap(q + nMap, (size_t)(p + nMap + HUGE_BYTES - (q + nMap)));
+  madvise(q, nMap, MADV_HUGEPAGE);
+  d->pMem = q;
+  d->nMem = nMap;
+  d->nMemUsed = 0;
+}
+static void loadmem_release(SurveyData *d) {
+  if (d->pMem) munmap(d->pMem, d->nMem);
+}
+#else
+static void loadmem_init(SurveyData *d, size_t nBound) { (void)d, (void)nBound; }
+static void loadmem_release(SurveyData *d) { (void)d; }
+#endif
+
+static void *load_alloc(SurveyData *d, size_t n) {
+  size_t nAt = (d->nMemUsed + 63) & ~(size_t)63;
+  if (d->pMem && nAt + n <= d->nMem) {
+    d->nMemUsed = nAt + n;
+    return (char *)d->pMem + nAt;
+  }
+  return colmem_alloc(n);
+}
+
+static void load_free(SurveyData *d, const void *p, size_t n) {
+  const char *c = p;
+  if (!p || (d->pMem && c >= (const char *)d->pMem && c < (const char *)d->pMem + d->nMem)) return;
+  colmem_free((void *)p, n);
+}
+
 /* Grow a column array of nOld bytes (used) to nNew bytes. */
 static void *colmem_grow(void *p, size_t nOld, size_t nNew) {
   void *q = colmem_alloc(nNew);
@@ -1866,19 +1907,34 @@ out:
 
 /* ---- writing ---- */
 
-/* BLOB bytes of a column: little-endian whatever the host. *ppFree is set when
-** a swapped copy had to be made. */
+/* Bytes of a stored level index: the fewest that hold nLevel levels and -1. */
+static size_t code_width(int nLevel) { return nLevel <= INT8_MAX ? 1 : nLevel <= INT16_MAX ? 2 : 4; }
+
+/* BLOB bytes of a column: little-endian whatever the host; level indices in
+** code_width bytes. *ppFree is set when a narrowed or swapped copy was made. */
 static const void *col_blob(const Col *c, size_t n, int *pnByte, void **ppFree) {
-  size_t nSize = c->kind == COL_NUMERIC ? 8 : 4;
+  size_t nSize = c->kind == COL_NUMERIC ? 8 : code_width(c->nLevel);
   const void *p = c->kind == COL_NUMERIC ? (const void *)c->aNum : (const void *)c->aCode;
   *pnByte = (int)(n * nSize);
   *ppFree = NULL;
+  if (nSize == 1) {
+    int8_t *q = xmalloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++) q[i] = (int8_t)c->aCode[i];
+    *ppFree = q;
+    p = q;
+  } else if (nSize == 2) {
+    int16_t *q = xmalloc((n ? n : 1) * sizeof *q);
+    for (size_t i = 0; i < n; i++) q[i] = (int16_t)c->aCode[i];
+    *ppFree = q;
+    p = q;
+  }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  {
+  if (nSize > 1) {
     unsigned char *q = xmalloc(n * nSize);
     const unsigned char *s = p;
     for (size_t i = 0; i < n; i++)
       for (size_t k = 0; k < nSize; k++) q[i * nSize + k] = s[i * nSize + nSize - 1 - k];
+    free(*ppFree);
     *ppFree = q;
     p = q;
   }
@@ -1895,10 +1951,30 @@ static char *levels_json(const Col *c) {
   return z;
 }
 
-static int insert_column(Stmt *q, int64_t id, int iPos, const Col *c, size_t n, Err *e) {
+/* Insert column c. aFpcStratum (nStratum values) replaces the data of the fpc
+** column, which is constant within a stratum: one value per stratum, not per row. */
+static int insert_column(Stmt *q, int64_t id, int iPos, const Col *c, size_t n, double *aFpcStratum, int nStratum,
+                         Err *e) {
   int nByte, rc;
   void *pFree;
-  const void *pData = col_blob(c, n, &nByte, &pFree);
+  const void *pData;
+  if (aFpcStratum) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    for (int h = 0; h < nStratum; h++) {
+      unsigned char *b = (unsigned char *)&aFpcStratum[h];
+      for (int k = 0; k < 4; k++) {
+        unsigned char t = b[k];
+        b[k] = b[7 - k];
+        b[7 - k] = t;
+      }
+    }
+#endif
+    pData = aFpcStratum;
+    nByte = nStratum * (int)sizeof(double);
+    pFree = NULL;
+  } else {
+    pData = col_blob(c, n, &nByte, &pFree);
+  }
   char *zLevels = c->kind == COL_CATEGORICAL ? levels_json(c) : NULL;
   stmt_reset(q);
   stmt_bind_int(q, ":id", id);
@@ -1927,7 +2003,8 @@ static void *derive_main(void *pArg) {
 static int write_survey(Store *s, const char *zName, Import *im, Err *e) {
   Stmt *q = NULL;
   int64_t id;
-  int rc = -1;
+  int rc = -1, nFpcStratum = 0;
+  double *aFpcStratum = NULL;
   pthread_t thread;
   bool bThread = pthread_create(&thread, NULL, derive_main, im) == 0;
   if (!bThread) compute_derived(im);
@@ -1959,20 +2036,35 @@ static int write_survey(Store *s, const char *zName, Import *im, Err *e) {
                     " VALUES(:id, :pos, :name, :kind, :role, :concept, :levels, :missing, :data)",
                     e);
   if (!q) goto out;
+  /* The fpc once per stratum (when that is fewer values than rows, so that the
+  ** BLOB's length tells which it is; see read_column). */
+  if (im->iFpc >= 0) {
+    const Col *pStr = im->iStrata >= 0 ? &im->aCol[im->iStrata] : NULL;
+    nFpcStratum = pStr ? pStr->nLevel : 1;
+    if ((size_t)nFpcStratum < im->nRow) {
+      aFpcStratum = xmalloc((size_t)nFpcStratum * sizeof *aFpcStratum);
+      for (int h = 0; h < nFpcStratum; h++) aFpcStratum[h] = NAN;
+      for (size_t r = 0; r < im->nRow; r++) {
+        int32_t h = pStr ? pStr->aCode[r] : 0;
+        if (h >= 0 && h < nFpcStratum) aFpcStratum[h] = im->aCol[im->iFpc].aNum[r];
+      }
+    }
+  }
   for (int i = 0; i < im->nCol; i++)
-    if (insert_column(q, id, i, &im->aCol[i], im->nRow, e)) goto out;
+    if (insert_column(q, id, i, &im->aCol[i], im->nRow, i == im->iFpc ? aFpcStratum : NULL, nFpcStratum, e)) goto out;
   if (bThread) {
     pthread_join(thread, NULL);
     bThread = false;
   }
   for (int i = 0; i < im->nDer; i++)
-    if (insert_column(q, id, im->nCol + i, &im->aDer[i], im->nRow, e)) goto out;
+    if (insert_column(q, id, im->nCol + i, &im->aDer[i], im->nRow, NULL, 0, e)) goto out;
   stmt_finalize(q);
   q = NULL;
   if (store_commit(s, e)) goto out;
   rc = 0;
 out:
   if (bThread) pthread_join(thread, NULL);
+  free(aFpcStratum);
   stmt_finalize(q);
   if (rc) store_rollback(s);
   return rc;
@@ -2053,13 +2145,18 @@ static int corrupt(Err *e, const char *zSurvey, const char *zCol, const char *zW
   return -1;
 }
 
-/* Read one column's BLOB into a new array, checking its size and values. */
-static int read_column(Store *s, Stmt *q, const char *zSurvey, const ColMeta *m, size_t n, int nLevel, bool bDesign,
-                       void **ppOut, Err *e) {
+/* Read one column's BLOB into a new array, checking its size and values.
+** Level indices are stored in 1, 2 or 4 bytes (4 before lmis stored them
+** narrow; both read). With bNarrow they stay as stored (*pnWidth bytes each),
+** else they are widened to int32 in place: the BLOB is read into the end of the
+** int32 array and widened from the front, which never overwrites an index not
+** yet read. */
+static int read_column(Store *s, Stmt *q, SurveyData *d, const char *zSurvey, const ColMeta *m, size_t n, int nLevel,
+                       bool bDesign, bool bNarrow, size_t nPerStratum, void **ppOut, int *pnWidth, Err *e) {
   int rcStep;
   int64_t iRow, nByte;
-  size_t nSize = m->kind == COL_NUMERIC ? 8 : 4;
-  unsigned char *pOut;
+  size_t nSize, nAlloc;
+  unsigned char *pOut, *pRead;
   *ppOut = NULL;
   stmt_reset(q);
   stmt_bind_text(q, ":name", m->zName);
@@ -2071,44 +2168,103 @@ static int read_column(Store *s, Stmt *q, const char *zSurvey, const ColMeta *m,
   bool bBlob = stmt_int(q, 2) != 0;
   stmt_reset(q);
   if (!bBlob) return corrupt(e, zSurvey, m->zName, "its data is not binary");
+  if (nPerStratum > 0 && nPerStratum != n && (uint64_t)nByte == (uint64_t)nPerStratum * 8) {
+    /* The fpc stored once per stratum (NaN: a stratum without rows). */
+    double *a = xmalloc(nPerStratum * sizeof *a);
+    if (store_blob_read(s, "survey_column", "data", iRow, a, nPerStratum * 8, e)) {
+      free(a);
+      return -1;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    for (size_t i = 0; i < nPerStratum; i++) {
+      unsigned char *b = (unsigned char *)&a[i];
+      for (int k = 0; k < 4; k++) {
+        unsigned char t = b[k];
+        b[k] = b[7 - k];
+        b[7 - k] = t;
+      }
+    }
+#endif
+    for (size_t i = 0; i < nPerStratum; i++) {
+      if (!(isnan(a[i]) || (isfinite(a[i]) && a[i] > 0))) {
+        free(a);
+        return corrupt(e, zSurvey, m->zName, "a design value is not positive");
+      }
+    }
+    *ppOut = a;
+    if (pnWidth) *pnWidth = -1;
+    return 0;
+  }
+  nSize = m->kind == COL_NUMERIC ? 8 : 4;
+  if (m->kind == COL_CATEGORICAL && nByte >= 0 && (uint64_t)nByte == (uint64_t)n * 1) nSize = 1;
+  if (m->kind == COL_CATEGORICAL && nByte >= 0 && (uint64_t)nByte == (uint64_t)n * 2) nSize = 2;
   if (nByte < 0 || (uint64_t)nByte != (uint64_t)n * nSize) {
     char zWhy[128];
     snprintf(zWhy, sizeof zWhy, "%lld bytes of data where %zu rows need %zu", (long long)nByte, n, n * nSize);
     return corrupt(e, zSurvey, m->zName, zWhy);
   }
-  pOut = colmem_alloc(n * nSize);
+  if (m->kind == COL_CATEGORICAL && bNarrow) {
+    nAlloc = n * nSize;
+    pOut = pRead = load_alloc(d, nAlloc);
+  } else {
+    nAlloc = n * (m->kind == COL_NUMERIC ? 8 : 4);
+    pOut = load_alloc(d, nAlloc);
+    pRead = pOut + (nAlloc - n * nSize);
+  }
   /* Straight from the database into the column: no intermediate copy. */
-  if (store_blob_read(s, "survey_column", "data", iRow, pOut, n * nSize, e)) {
-    colmem_free(pOut, n * nSize);
+  if (store_blob_read(s, "survey_column", "data", iRow, pRead, n * nSize, e)) {
+    load_free(d, pOut, nAlloc);
     return -1;
   }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < nSize / 2; k++) {
-      unsigned char t = pOut[i * nSize + k];
-      pOut[i * nSize + k] = pOut[i * nSize + nSize - 1 - k];
-      pOut[i * nSize + nSize - 1 - k] = t;
+      unsigned char t = pRead[i * nSize + k];
+      pRead[i * nSize + k] = pRead[i * nSize + nSize - 1 - k];
+      pRead[i * nSize + nSize - 1 - k] = t;
     }
 #endif
   if (m->kind == COL_CATEGORICAL) {
-    const int32_t *a = (const int32_t *)(void *)pOut;
     int32_t lo = bDesign ? 0 : -1;
-    for (size_t i = 0; i < n; i++) {
-      if (a[i] < lo || a[i] >= nLevel) {
-        colmem_free(pOut, n * nSize);
-        return corrupt(e, zSurvey, m->zName, "a level index is out of range");
+    bool bBad = false;
+    if (pRead != pOut) {   /* widen */
+      int32_t *a = (int32_t *)(void *)pOut;
+      if (nSize == 1) {
+        for (size_t i = 0; i < n; i++) a[i] = (int8_t)pRead[i];
+      } else {
+        for (size_t i = 0; i < n; i++) {
+          int16_t v;
+          memcpy(&v, pRead + 2 * i, 2);
+          a[i] = v;
+        }
       }
+      nSize = 4;
+    }
+    if (nSize == 1) {
+      const int8_t *a = (const int8_t *)pOut;
+      for (size_t i = 0; i < n; i++) bBad |= a[i] < lo || a[i] >= nLevel;
+    } else if (nSize == 2) {
+      const int16_t *a = (const int16_t *)(void *)pOut;
+      for (size_t i = 0; i < n; i++) bBad |= a[i] < lo || a[i] >= nLevel;
+    } else {
+      const int32_t *a = (const int32_t *)(void *)pOut;
+      for (size_t i = 0; i < n; i++) bBad |= a[i] < lo || a[i] >= nLevel;
+    }
+    if (bBad) {
+      load_free(d, pOut, nAlloc);
+      return corrupt(e, zSurvey, m->zName, "a level index is out of range");
     }
   } else if (bDesign) {
     const double *a = (const double *)(void *)pOut;
     for (size_t i = 0; i < n; i++) {
       if (!(isfinite(a[i]) && a[i] > 0)) {
-        colmem_free(pOut, n * nSize);
+        load_free(d, pOut, nAlloc);
         return corrupt(e, zSurvey, m->zName, "a design value is missing or not positive");
       }
     }
   }
   *ppOut = pOut;
+  if (pnWidth) *pnWidth = (int)nSize;
   return 0;
 }
 
@@ -2141,10 +2297,17 @@ static LonelyPsu lonely_parse(const char *z) {
 }
 
 int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol, SurveyData **pp, Err *e) {
+  return survey_load_ex(s, zName, azCol, nCol, 0, pp, e);
+}
+
+int survey_load_ex(Store *s, const char *zName, const char *const *azCol, int nCol, unsigned flags, SurveyData **pp,
+                   Err *e) {
   Stmt *q = NULL;
   SurveyData *d = xcalloc(1, sizeof(SurveyData));
   ColMeta *aMeta = NULL;
-  int nMeta = 0, rc = -1, rcStep;
+  int nMeta = 0, rc = -1, rcStep, nStrataWidth = 0;
+  bool bUnmapped = false;
+  void *pStrataNarrow = NULL;
   int64_t nRows;
   int iRole[CR__COUNT];
   *pp = NULL;
@@ -2234,6 +2397,16 @@ int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol,
     }
   }
 
+  {
+    size_t nWanted = 0;
+    for (int i = 0; i < nMeta; i++) nWanted += aMeta[i].bWanted;
+    if ((uint64_t)(nWanted + 6) * 8 * d->n <= ((uint64_t)1 << 40)) loadmem_init(d, (nWanted + 6) * 8 * d->n);
+  }
+  /* The BLOBs through read() into SQLite's small page cache rather than its
+  ** memory map: a mapped page stays in the process's memory after it is copied,
+  ** which would double the memory a survey takes; it is no faster here. */
+  if (store_exec(s, "PRAGMA mmap_size=0", e)) goto out;
+  bUnmapped = true;
   q = store_prepare(s, "SELECT rowid, length(data), typeof(data) = 'blob' FROM survey_column WHERE survey_id = :id AND name = :name", e);
   if (!q) goto out;
   stmt_bind_int(q, ":id", d->id);
@@ -2247,19 +2420,63 @@ int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol,
     m = &aMeta[iRole[role]];
     if (levels_to_array(m, zName, &azLevel, &nLevel, e)) { free_levels(azLevel, nLevel); goto out; }
     free_levels(azLevel, nLevel);
-    if (read_column(s, q, zName, m, d->n, nLevel, true, &p, e)) goto out;
+    int nWidth = 0;
+    size_t nPerStratum = role == CR_FPC ? (size_t)(iRole[CR_STRATA] >= 0 ? d->design.nStratum : 1) : 0;
+    /* Narrow, with PSUs: the strata only to give each PSU its stratum (below). */
+    bool bStrataNarrow = role == CR_STRATA && (flags & SURVEY_LOAD_NARROW) && iRole[CR_PSU] >= 0;
+    if (read_column(s, q, d, zName, m, d->n, nLevel, true, bStrataNarrow, nPerStratum, &p, &nWidth, e)) goto out;
     switch (role) {
       case CR_WEIGHT: d->aWeight = p; break;
-      case CR_STRATA: d->aStratum = p; d->design.nStratum = nLevel; break;
+      case CR_STRATA:
+        d->design.nStratum = nLevel;
+        if (bStrataNarrow) {
+          pStrataNarrow = p;
+          nStrataWidth = nWidth;
+        } else {
+          d->aStratum = p;
+        }
+        break;
       case CR_PSU: d->aPsu = p; d->design.nPsu = nLevel; break;
-      default: d->aFpc = p; break;
+      default:
+        if (nWidth >= 0) {
+          d->aFpc = p;
+          break;
+        }
+        d->aFpcStratum = p;
+        if (!(flags & SURVEY_LOAD_NARROW)) {   /* the per-unit array callers of survey_load expect */
+          d->aFpc = load_alloc(d, d->n * sizeof(double));
+          for (size_t r = 0; r < d->n; r++) d->aFpc[r] = d->aFpcStratum[d->aStratum ? d->aStratum[r] : 0];
+        }
+        break;
+    }
+    if (role == CR_PSU && pStrataNarrow) {
+      /* Each PSU's stratum; PSUs are nested in strata (checked at import, and here). */
+      d->aPsuStratum = xmalloc((size_t)(nLevel > 0 ? nLevel : 1) * sizeof(int32_t));
+      for (int k = 0; k < nLevel; k++) d->aPsuStratum[k] = -1;
+      bool bNested = true;
+      for (size_t r = 0; r < d->n; r++) {
+        int32_t h = nStrataWidth == 1   ? ((const int8_t *)pStrataNarrow)[r]
+                    : nStrataWidth == 2 ? ((const int16_t *)pStrataNarrow)[r]
+                                        : ((const int32_t *)pStrataNarrow)[r];
+        int32_t k = d->aPsu[r];
+        if (d->aPsuStratum[k] < 0) d->aPsuStratum[k] = h;
+        bNested = bNested && d->aPsuStratum[k] == h;
+      }
+      load_free(d, pStrataNarrow, d->n * (size_t)nStrataWidth);
+      pStrataNarrow = NULL;
+      if (!bNested) {
+        corrupt(e, zName, m->zName, "a PSU is in two strata");
+        goto out;
+      }
     }
   }
   d->design.aWeight = d->aWeight;
   d->design.aStratum = d->aStratum;
   d->design.aPsu = d->aPsu;
   d->design.aFpc = d->aFpc;
-  if (!d->aStratum) d->design.nStratum = 1;
+  d->design.aFpcStratum = d->aFpcStratum;
+  d->design.aPsuStratum = d->aPsuStratum;
+  if (!d->aStratum && !d->aPsuStratum) d->design.nStratum = 1;
   if (!d->aPsu) d->design.nPsu = (int)d->n;
 
   d->aCol = xcalloc((size_t)nMeta + 1, sizeof(SurveyColumn));
@@ -2273,15 +2490,36 @@ int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol,
     c->zConcept = m->zConcept ? xstrdup(m->zConcept) : NULL;
     c->kind = m->kind;
     if (levels_to_array(m, zName, &c->azLevel, &c->nLevel, e)) goto out;
-    if (read_column(s, q, zName, m, d->n, c->nLevel, false, &p, e)) goto out;
-    if (m->kind == COL_NUMERIC) c->aNum = p;
-    else c->aCode = p;
+    if (m->role == CR_FPC && d->aFpcStratum) {
+      /* Stored once per stratum: as a column, one value per row. */
+      c->aNum = load_alloc(d, d->n * sizeof(double));
+      if (d->aFpc) memcpy(c->aNum, d->aFpc, d->n * sizeof(double));
+      else
+        for (size_t r = 0; r < d->n; r++) c->aNum[r] = d->aFpcStratum[d->aStratum ? d->aStratum[r] : 0];
+      continue;
+    }
+    if (read_column(s, q, d, zName, m, d->n, c->nLevel, false, (flags & SURVEY_LOAD_NARROW) != 0, 0, &p,
+                    &c->nCodeWidth, e))
+      goto out;
+    if (m->kind == COL_NUMERIC) {
+      c->aNum = p;
+      c->nCodeWidth = 0;
+    } else {
+      c->pCode = p;
+      if (c->nCodeWidth == 4) c->aCode = p;
+    }
   }
   *pp = d;
   d = NULL;
   rc = 0;
 out:
   stmt_finalize(q);
+  if (pStrataNarrow) load_free(d, pStrataNarrow, d->n * (size_t)nStrataWidth);
+  if (bUnmapped) {
+    Err eMap = ERR_INIT;   /* back to store_open's setting; a failure here changes no result */
+    store_exec(s, "PRAGMA mmap_size=1073741824", &eMap);
+    err_clear(&eMap);
+  }
   for (int i = 0; i < nMeta; i++) {
     free(aMeta[i].zName);
     free(aMeta[i].zConcept);
@@ -2306,19 +2544,22 @@ void survey_free(SurveyData *d) {
     SurveyColumn *c = &d->aCol[i];
     free(c->zName);
     free(c->zConcept);
-    /* Column arrays come from colmem_alloc (read_column). */
-    colmem_free(c->aNum, d->n * sizeof(double));
-    colmem_free(c->aCode, d->n * sizeof(int32_t));
+    /* Column arrays come from load_alloc (read_column). */
+    load_free(d, c->aNum, d->n * sizeof(double));
+    load_free(d, c->pCode, d->n * (size_t)c->nCodeWidth);
     free_levels(c->azLevel, c->nLevel);
   }
   free(d->aCol);
   free(d->zName);
   free(d->zRefArea);
   free(d->zRefPeriod);
-  colmem_free(d->aWeight, d->n * sizeof(double));
-  colmem_free(d->aFpc, d->n * sizeof(double));
-  colmem_free(d->aStratum, d->n * sizeof(int32_t));
-  colmem_free(d->aPsu, d->n * sizeof(int32_t));
+  load_free(d, d->aWeight, d->n * sizeof(double));
+  load_free(d, d->aFpc, d->n * sizeof(double));
+  free(d->aFpcStratum);
+  free(d->aPsuStratum);
+  load_free(d, d->aStratum, d->n * sizeof(int32_t));
+  load_free(d, d->aPsu, d->n * sizeof(int32_t));
+  loadmem_release(d);
   free(d);
 }
 

@@ -4,8 +4,10 @@
 **
 ** Storage: one row per survey (table survey) and one BLOB per column (table
 ** survey_column): numeric columns as little-endian float64 (NaN = missing),
-** categorical columns as int32 level indices (-1 = missing) with the level codes
-** in `levels` (JSON array). Loading a column is one BLOB read, so a fresh process
+** categorical columns as little-endian level indices (-1 = missing) in the fewest
+** bytes that hold the levels (int8 up to 127 levels, int16 up to 32767, else
+** int32; surveys imported before were all int32 and still load), with the level
+** codes in `levels` (JSON array). Loading a column is one BLOB read, so a fresh process
 ** can analyse a million-row survey in milliseconds.
 **
 ** Standard codes of concepts (what a codebook "map" translates the file's codes to):
@@ -55,7 +57,9 @@ typedef struct SurveyColumn {
   char *zConcept;     /* lmis concept or NULL */
   ColKind kind;
   double *aNum;       /* COL_NUMERIC: n values, NaN missing */
-  int32_t *aCode;     /* COL_CATEGORICAL: n level indices, -1 missing */
+  int32_t *aCode;     /* COL_CATEGORICAL: n level indices, -1 missing (NULL when loaded narrow in 1 or 2 bytes) */
+  const void *pCode;  /* COL_CATEGORICAL: the level indices as loaded, nCodeWidth (1, 2 or 4) bytes each */
+  int nCodeWidth;
   int nLevel;
   char **azLevel;     /* level codes */
 } SurveyColumn;
@@ -71,6 +75,10 @@ typedef struct SurveyData {
   SurveyColumn *aCol;
   /* private: design arrays */
   double *aWeight, *aFpc;
+  double *aFpcStratum;   /* the fpc per stratum (surveys stored so), instead of aFpc */
+  int32_t *aPsuStratum;  /* SURVEY_LOAD_NARROW with PSUs: each PSU's stratum, instead of aStratum */
+  void *pMem;            /* the columns' memory (survey.c: loadmem), or NULL */
+  size_t nMem, nMemUsed;
   int32_t *aStratum, *aPsu;
 } SurveyData;
 
@@ -89,6 +97,19 @@ int survey_import(Store *s, const char *zName, const char *zCsv, const char *zCo
                   SurveyImportReport *pRep, Err *e);
 /* Load the design and the named columns (by name or concept; NULL = all). */
 int survey_load(Store *s, const char *zName, const char *const *azCol, int nCol, SurveyData **pp, Err *e);
+/* survey_load with flags: SURVEY_LOAD_NARROW leaves level indices as stored (1,
+** 2 or 4 bytes: pCode and nCodeWidth; aCode only when 4), which reads and holds
+** a quarter of the bytes of int32 for most columns; with PSUs, the design then
+** has each PSU's stratum (aPsuStratum) and no stratum per row, and the fpc per
+** stratum (aFpcStratum) when stored so. */
+#define SURVEY_LOAD_NARROW 1u
+int survey_load_ex(Store *s, const char *zName, const char *const *azCol, int nCol, unsigned flags, SurveyData **pp,
+                   Err *e);
+/* Level index of row i of a categorical column, whatever its width. */
+static inline int32_t survey_code(const SurveyColumn *c, size_t i) {
+  return c->nCodeWidth == 1 ? ((const int8_t *)c->pCode)[i]
+         : c->nCodeWidth == 2 ? ((const int16_t *)c->pCode)[i] : ((const int32_t *)c->pCode)[i];
+}
 /* Column by name, else by concept; NULL if absent. */
 const SurveyColumn *survey_column(const SurveyData *d, const char *zName);
 void survey_free(SurveyData *d);

@@ -613,7 +613,7 @@ static void test_lonely_fail(void **state) {
 static void test_quantile_rule(void **state) {
   (void)state;
   double w[10], y[10];
-  Design d = {10, w, NULL, 0, NULL, 0, NULL, LONELY_FAIL};
+  Design d = {10, w, NULL, 0, NULL, 0, NULL, LONELY_FAIL, NULL, NULL};
   Estimate a;
   Err e = ERR_INIT;
   for (int i = 0; i < 10; i++) {
@@ -653,7 +653,7 @@ static void test_psu_order_paths(void **state) {
         y[i] = u % 11 == 0 ? NAN : (double)((u * 37) % 101);
         dom[i] = u % 4 == 3 ? -1 : u % 3;
       }
-      Design d = {N, w, str, NSTR, psu, NPSU, NULL, LONELY_FAIL};
+      Design d = {N, w, str, NSTR, psu, NPSU, NULL, LONELY_FAIL, NULL, NULL};
       assert_int_equal(est_mean(&d, y, dom, nDom, NULL, shuffled ? aOut : aRef, &e), 0);
       if (shuffled)
         for (int k = 0; k < 3; k++) {
@@ -673,11 +673,226 @@ static void test_psu_order_paths(void **state) {
   err_clear(&e);
 }
 
+/* Two estimates are the same bits (NaN equal to NaN). */
+static void assert_same_estimate(const Estimate *a, const Estimate *b) {
+  const double *pa[] = {&a->est, &a->se, &a->ciLow, &a->ciHigh, &a->cv, &a->nWeighted};
+  const double *pb[] = {&b->est, &b->se, &b->ciLow, &b->ciHigh, &b->cv, &b->nWeighted};
+  for (size_t k = 0; k < COUNT(pa); k++) {
+    if (isnan(*pa[k]) && isnan(*pb[k])) continue;
+    assert_memory_equal(pa[k], pb[k], sizeof(double));
+  }
+  assert_int_equal(a->n, b->n);
+  assert_int_equal(a->flags, b->flags);
+}
+
+/* est_linear gives, bit for bit, what est_total, est_mean and est_ratio give one
+** at a time with the variables as arrays: on every fixture design (units as
+** stored, and shuffled so that PSUs are not contiguous), with numeric values,
+** numeric indicators and level codes of 1, 2 and 4 bytes, missing values, units
+** outside every domain, and more domains than it handles in one pass. */
+static void test_linear_batch(void **state) {
+  const char *zId = *state;
+  TestDesign *td = design_load(zId);
+  size_t n = td->d.n;
+  Err e = ERR_INIT;
+  double *aNum = xmalloc(n * sizeof *aNum), *aNum2 = xmalloc(n * sizeof *aNum2);
+  int8_t *aC1 = xmalloc(n);
+  int16_t *aC2 = xmalloc(n * sizeof *aC2);
+  int32_t *aC4 = xmalloc(n * sizeof *aC4), *aDom = xmalloc(n * sizeof *aDom), *aPsu0 = NULL;
+  for (int variant = 0; variant < 3; variant++) {
+    if (variant == 1 && td->d.aPsu && n % 7919 != 0) {   /* shuffle the PSUs: no longer contiguous */
+      aPsu0 = xmalloc(n * sizeof *aPsu0);
+      memcpy(aPsu0, td->aPsu, n * sizeof *aPsu0);
+      for (size_t i = 0; i < n; i++) td->aPsu[i] = aPsu0[(i * 7919) % n];
+      /* strata must follow their PSUs: keep (stratum, PSU) pairs together */
+      if (td->aStratum) {
+        int32_t *aStr0 = xmalloc(n * sizeof *aStr0);
+        memcpy(aStr0, td->aStratum, n * sizeof *aStr0);
+        for (size_t i = 0; i < n; i++) td->aStratum[i] = aStr0[(i * 7919) % n];
+        free(aStr0);
+      }
+      if (td->aFpc) {
+        double *aF0 = xmalloc(n * sizeof *aF0);
+        memcpy(aF0, td->aFpc, n * sizeof *aF0);
+        for (size_t i = 0; i < n; i++) td->aFpc[i] = aF0[(i * 7919) % n];
+        free(aF0);
+      }
+    }
+    int nDom = variant == 2 ? 5000 : 5;
+    for (size_t i = 0; i < n; i++) {
+      aNum[i] = i % 13 == 5 ? NAN : (double)((i * 37) % 101) / 7;
+      aNum2[i] = i % 17 == 3 ? NAN : (double)(1 + (i * 11) % 5);
+      aC1[i] = (int8_t)(i % 19 == 7 ? -1 : (int)((i * 7) % 3));
+      aC2[i] = (int16_t)(i % 23 == 2 ? -1 : (int)((i * 5) % 4));
+      aC4[i] = i % 29 == 9 ? -1 : (int32_t)((i * 3) % 2);
+      aDom[i] = i % 11 == 4 ? -1 : (int32_t)((i / 3) % (size_t)nDom);
+    }
+    EstVar vNum = {aNum, false, 0, NULL, 0, 0}, vNum2 = {aNum2, false, 0, NULL, 0, 0};
+    EstVar vEq = {aNum2, true, 2.0, NULL, 0, 0};
+    EstVar vC1 = {NULL, false, 0, aC1, 1, 1}, vC2 = {NULL, false, 0, aC2, 2, 3}, vC4 = {NULL, false, 0, aC4, 4, 0};
+    struct {
+      EstKind kind;
+      EstVar y, x;
+    } aSpec[] = {
+      {EST_KIND_TOTAL, vNum, vNum}, {EST_KIND_MEAN, vNum, vNum},  {EST_KIND_RATIO, vNum, vNum2},
+      {EST_KIND_TOTAL, vC1, vNum},  {EST_KIND_MEAN, vC2, vNum},   {EST_KIND_RATIO, vC4, vEq},
+      {EST_KIND_MEAN, vEq, vNum},   {EST_KIND_RATIO, vC1, vC2},   {EST_KIND_TOTAL, vC4, vNum},
+    };
+    enum { NSPEC = sizeof aSpec / sizeof aSpec[0] };
+    EstItem aItem[NSPEC];
+    Estimate *aOut = xcalloc((size_t)NSPEC * (size_t)nDom, sizeof *aOut);
+    Estimate *aRef = xcalloc((size_t)nDom, sizeof *aRef);
+    for (int k = 0; k < NSPEC; k++) {
+      aItem[k].kind = aSpec[k].kind;
+      aItem[k].y = aSpec[k].y;
+      aItem[k].x = aSpec[k].x;
+      est_options_default(&aItem[k].opt);
+      aItem[k].opt.conf = k == 2 ? 0.9 : 0.95;
+      aItem[k].aOut = aOut + (size_t)k * (size_t)nDom;
+    }
+    int iFail = -1;
+    int rc = est_linear(&td->d, aDom, nDom, aItem, NSPEC, &iFail, &e);
+    if (rc == 0 && td->aStratum && td->aPsu) {
+      /* The same design given as each PSU's stratum (what survey estimate loads) */
+      Design d2 = td->d;
+      int32_t *aPsuStr = xmalloc((size_t)td->d.nPsu * sizeof *aPsuStr);
+      for (size_t i = 0; i < n; i++) aPsuStr[td->aPsu[i]] = td->aStratum[i];
+      d2.aStratum = NULL;
+      d2.aPsuStratum = aPsuStr;
+      Estimate *aOut2 = xcalloc((size_t)NSPEC * (size_t)nDom, sizeof *aOut2);
+      EstItem aItem2[NSPEC];
+      memcpy(aItem2, aItem, sizeof aItem2);
+      for (int k = 0; k < NSPEC; k++) aItem2[k].aOut = aOut2 + (size_t)k * (size_t)nDom;
+      assert_int_equal(est_linear(&d2, aDom, nDom, aItem2, NSPEC, NULL, &e), 0);
+      for (size_t k = 0; k < (size_t)NSPEC * (size_t)nDom; k++) assert_same_estimate(&aOut2[k], &aOut[k]);
+      free(aOut2);
+      free(aPsuStr);
+    }
+    for (int k = 0; k < NSPEC; k++) {
+      /* the same statistic with arrays */
+      double *y = xmalloc(n * sizeof *y), *x = xmalloc(n * sizeof *x);
+      for (int r = 0; r < 2; r++) {
+        const EstVar *v = r ? &aSpec[k].x : &aSpec[k].y;
+        double *a = r ? x : y;
+        for (size_t i = 0; i < n; i++) {
+          if (v->aNum) a[i] = isnan(v->aNum[i]) ? NAN : v->bEq ? (v->aNum[i] == v->rEq ? 1.0 : 0.0) : v->aNum[i];
+          else {
+            int32_t c = v->nCodeWidth == 1 ? ((const int8_t *)v->pCode)[i]
+                        : v->nCodeWidth == 2 ? ((const int16_t *)v->pCode)[i] : ((const int32_t *)v->pCode)[i];
+            a[i] = c < 0 ? NAN : (c == v->iLevel ? 1.0 : 0.0);
+          }
+        }
+      }
+      Err e2 = ERR_INIT;
+      int rc2 = aSpec[k].kind == EST_KIND_TOTAL  ? est_total(&td->d, y, aDom, nDom, &aItem[k].opt, aRef, &e2)
+                : aSpec[k].kind == EST_KIND_MEAN ? est_mean(&td->d, y, aDom, nDom, &aItem[k].opt, aRef, &e2)
+                                                 : est_ratio(&td->d, y, x, aDom, nDom, &aItem[k].opt, aRef, &e2);
+      if (rc2 == 0) {
+        assert_int_equal(rc, 0);
+        for (int dm = 0; dm < nDom; dm++) assert_same_estimate(&aItem[k].aOut[dm], &aRef[dm]);
+      } else {
+        /* the lonely PSU rule "fail": the first statistic that fails is named */
+        assert_int_equal(rc, -1);
+        assert_true(iFail <= k);
+        err_clear(&e2);
+        free(y);
+        free(x);
+        break;
+      }
+      free(y);
+      free(x);
+    }
+    err_clear(&e);
+    free(aOut);
+    free(aRef);
+  }
+  /* A domain index out of range is an error, not a write out of bounds. */
+  {
+    EstVar vNum = {aNum, false, 0, NULL, 0, 0};
+    Estimate aOut[3];
+    EstItem it = {EST_KIND_TOTAL, vNum, vNum, {0.95, 0.3, 10}, aOut};
+    for (size_t i = 0; i < n; i++) aDom[i] = (int32_t)(i % 3);
+    aDom[n - 1] = 3;
+    assert_int_equal(est_linear(&td->d, aDom, 3, &it, 1, NULL, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    assert_non_null(strstr(e.zMsg, "domain index 3"));
+    err_clear(&e);
+  }
+  free(aNum);
+  free(aNum2);
+  free(aC1);
+  free(aC2);
+  free(aC4);
+  free(aDom);
+  free(aPsu0);
+  design_free(td);
+}
+
+/* A survey large enough for est_linear to share the statistics between two
+** threads: the same bits as one statistic at a time. */
+static void test_linear_large(void **state) {
+  (void)state;
+  enum { N = 250000, NPSU = 2500, NSTR = 50, NDOM = 7, NSPEC = 5 };
+  double *w = xmalloc(N * sizeof *w), *y = xmalloc(N * sizeof *y), *fpc = xmalloc(NSTR * sizeof *fpc);
+  int32_t *psu = xmalloc(N * sizeof *psu), *str = xmalloc(NPSU * sizeof *str), *dom = xmalloc(N * sizeof *dom);
+  int8_t *code = xmalloc(N);
+  double *ind = xmalloc(N * sizeof *ind), *ind2 = xmalloc(N * sizeof *ind2);
+  Err e = ERR_INIT;
+  for (int i = 0; i < N; i++) {
+    psu[i] = i / (N / NPSU);
+    w[i] = 50 + (i * 7919 % 1000) / 10.0;
+    y[i] = i % 7 == 3 ? NAN : (double)(i * 31 % 977) * 1.25;
+    code[i] = (int8_t)(i % 13 == 5 ? -1 : i * 17 % 3);
+    ind[i] = code[i] < 0 ? NAN : code[i] == 1 ? 1.0 : 0.0;
+    ind2[i] = code[i] < 0 ? NAN : code[i] == 2 ? 1.0 : 0.0;
+    dom[i] = i % 9 == 0 ? -1 : i * 13 % NDOM;
+  }
+  for (int k = 0; k < NPSU; k++) str[k] = k / (NPSU / NSTR);
+  for (int h = 0; h < NSTR; h++) fpc[h] = 200 + h;
+  Design d = {N, w, NULL, NSTR, psu, NPSU, NULL, LONELY_ADJUST, fpc, str};
+  EstVar vY = {y, false, 0, NULL, 0, 0}, vC1 = {NULL, false, 0, code, 1, 1}, vC2 = {NULL, false, 0, code, 1, 2};
+  EstItem aItem[NSPEC] = {
+    {EST_KIND_TOTAL, vC1, vY, {0.95, 0.3, 10}, NULL}, {EST_KIND_TOTAL, vC2, vY, {0.95, 0.3, 10}, NULL},
+    {EST_KIND_MEAN, vC1, vY, {0.95, 0.3, 10}, NULL},  {EST_KIND_RATIO, vC2, vC1, {0.9, 0.3, 10}, NULL},
+    {EST_KIND_MEAN, vY, vY, {0.95, 0.3, 10}, NULL},
+  };
+  Estimate aOut[NSPEC][NDOM], aRef[NDOM];
+  for (int k = 0; k < NSPEC; k++) aItem[k].aOut = aOut[k];
+  assert_int_equal(est_linear(&d, dom, NDOM, aItem, NSPEC, NULL, &e), 0);
+  /* the reference: per unit strata and fpc, arrays, one statistic at a time */
+  int32_t *strU = xmalloc(N * sizeof *strU);
+  double *fpcU = xmalloc(N * sizeof *fpcU);
+  for (int i = 0; i < N; i++) {
+    strU[i] = str[psu[i]];
+    fpcU[i] = fpc[strU[i]];
+  }
+  Design dr = {N, w, strU, NSTR, psu, NPSU, fpcU, LONELY_ADJUST, NULL, NULL};
+  for (int k = 0; k < NSPEC; k++) {
+    const double *yk = k == 0 || k == 2 ? ind : k == 1 || k == 3 ? ind2 : y;
+    int rc = k < 2    ? est_total(&dr, yk, dom, NDOM, &aItem[k].opt, aRef, &e)
+             : k == 3 ? est_ratio(&dr, yk, ind, dom, NDOM, &aItem[k].opt, aRef, &e)
+                      : est_mean(&dr, yk, dom, NDOM, &aItem[k].opt, aRef, &e);
+    assert_int_equal(rc, 0);
+    for (int dm = 0; dm < NDOM; dm++) assert_same_estimate(&aOut[k][dm], &aRef[dm]);
+  }
+  free(w);
+  free(y);
+  free(fpc);
+  free(psu);
+  free(str);
+  free(dom);
+  free(code);
+  free(ind);
+  free(ind2);
+  free(strU);
+  free(fpcU);
+}
+
 int main(void) {
   static const char *azDesign[] = {"srs",           "strat",         "clus1",          "clus2_stage1",
                                    "nhanes",        "yrbs",          "fpc",            "fpc_frac",
                                    "lonely_remove", "lonely_adjust", "lonely_average", "lonely_certainty"};
-  struct CMUnitTest tests[32];
+  struct CMUnitTest tests[48];
   int n = 0;
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_qt);
   for (size_t k = 0; k < COUNT(azDesign); k++) {
@@ -690,5 +905,10 @@ int main(void) {
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_lonely_fail);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_quantile_rule);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_psu_order_paths);
+  for (size_t k = 0; k < COUNT(azDesign); k++) {
+    tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(test_linear_batch, (void *)azDesign[k]);
+    tests[n++].name = azDesign[k];
+  }
+  tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_linear_large);
   return _cmocka_run_group_tests("estimate", tests, (size_t)n, NULL, NULL);
 }

@@ -596,6 +596,72 @@ static void test_load_selected(void **state) {
   err_clear(&e);
 }
 
+/* Replace the stored data of one column of survey zName by the n bytes at p. */
+static void set_column_data(const char *zName, const char *zCol, const void *p, int n) {
+  Err e = ERR_INIT;
+  Stmt *q = store_prepare(fx.s,
+                          "UPDATE survey_column SET data = :data WHERE name = :col AND survey_id = "
+                          "(SELECT id FROM survey WHERE name = :name)",
+                          &e);
+  assert_non_null(q);
+  stmt_bind_blob(q, ":data", p, n);
+  stmt_bind_text(q, ":col", zCol);
+  stmt_bind_text(q, ":name", zName);
+  assert_int_equal(stmt_run(q, &e), 0);
+  stmt_finalize(q);
+}
+
+/* Level indices are stored in one byte when they fit, the fpc once per stratum;
+** survey_load widens them, SURVEY_LOAD_NARROW keeps them; and the int32 and
+** per-row fpc that earlier versions stored still load the same. */
+static void test_narrow_and_old_format(void **state) {
+  SurveyImportReport rep;
+  Err e = ERR_INIT;
+  SurveyData *d = NULL, *dn = NULL;
+  const char *azCol[] = {"sex", "lfs", "age"};
+  (void)state;
+  import_ok("narrow", fx.zCsv, fx.zCodebook, &rep);
+  assert_int_equal(survey_load(fx.s, "narrow", azCol, 3, &d, &e), 0);
+  assert_int_equal(survey_load_ex(fx.s, "narrow", azCol, 3, SURVEY_LOAD_NARROW, &dn, &e), 0);
+  const SurveyColumn *c = survey_column(d, "sex"), *cn = survey_column(dn, "sex");
+  assert_int_equal(c->nCodeWidth, 4);
+  assert_non_null(c->aCode);
+  assert_int_equal(cn->nCodeWidth, 1);
+  assert_null(cn->aCode);
+  for (size_t r = 0; r < d->n; r++) {
+    assert_int_equal(survey_code(cn, r), c->aCode[r]);
+    assert_int_equal(survey_code(survey_column(dn, "lfs"), r), survey_column(d, "lfs")->aCode[r]);
+  }
+  /* narrow: no stratum per row, the stratum of each PSU instead */
+  assert_null(dn->design.aStratum);
+  assert_non_null(dn->design.aPsuStratum);
+  assert_int_equal(dn->design.nStratum, d->design.nStratum);
+  for (size_t r = 0; r < d->n; r++)
+    assert_int_equal(dn->design.aPsuStratum[dn->design.aPsu[r]], d->design.aStratum[r]);
+  assert_null(dn->design.aFpc);
+  assert_non_null(dn->design.aFpcStratum);
+  assert_true(dn->design.aFpcStratum[0] == 10 && dn->design.aFpcStratum[1] == 20);
+  assert_non_null(d->design.aFpc);
+  assert_true(d->design.aFpc[0] == 10 && d->design.aFpc[9] == 20);
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* As an earlier version stored them: int32 level indices, the fpc per row. */
+  set_column_data("narrow", "sex", c->aCode, (int)(d->n * sizeof(int32_t)));
+  set_column_data("narrow", "fpc", d->design.aFpc, (int)(d->n * sizeof(double)));
+  SurveyData *d2 = NULL, *dn2 = NULL;
+  assert_int_equal(survey_load(fx.s, "narrow", azCol, 3, &d2, &e), 0);
+  assert_int_equal(survey_load_ex(fx.s, "narrow", azCol, 3, SURVEY_LOAD_NARROW, &dn2, &e), 0);
+  assert_int_equal(survey_column(dn2, "sex")->nCodeWidth, 4);
+  assert_memory_equal(survey_column(d2, "sex")->aCode, c->aCode, d->n * sizeof(int32_t));
+  assert_memory_equal(survey_column(dn2, "sex")->pCode, c->aCode, d->n * sizeof(int32_t));
+  assert_null(dn2->design.aFpcStratum);
+  assert_memory_equal(dn2->design.aFpc, d->design.aFpc, d->n * sizeof(double));
+  survey_free(d2);
+  survey_free(dn2);
+#endif
+  survey_free(d);
+  survey_free(dn);
+}
+
 /* An unstratified design without PSUs or fpc loads with NULL arrays. */
 static void test_simple_design(void **state) {
   SurveyImportReport rep;
@@ -638,8 +704,15 @@ static void test_corrupt_blob(void **state) {
                      "(SELECT id FROM survey WHERE name = 'corrupt')",
                      "10 bytes of data where 10 rows need 80");
   import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
-  corrupt_and_expect("UPDATE survey_column SET data = CAST(x'00000000000000000000000000000000000000000000000000000000ffffff7f'"
-                     "||substr(data, 33) AS BLOB) WHERE name = 'sex' AND survey_id = (SELECT id FROM survey WHERE name = 'corrupt')",
+  /* sex has 2 levels: stored in one byte a row; 127 is out of range */
+  corrupt_and_expect("UPDATE survey_column SET data = CAST(x'0000000000000000007f' AS BLOB) WHERE name = 'sex' AND "
+                     "survey_id = (SELECT id FROM survey WHERE name = 'corrupt')",
+                     "level index is out of range");
+  /* the same in the int32 of earlier versions (still read) */
+  import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
+  corrupt_and_expect("UPDATE survey_column SET data = CAST(x'00000000000000000000000000000000000000000000000000000000"
+                     "ffffff7f0000000000000000' AS BLOB) WHERE name = 'sex' AND survey_id = (SELECT id FROM survey WHERE name = "
+                     "'corrupt')",
                      "level index is out of range");
   import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
   corrupt_and_expect("UPDATE survey_column SET data = zeroblob(80) WHERE name = 'wt' AND survey_id = "
@@ -760,6 +833,7 @@ int main(void) {
     cmocka_unit_test(test_large_map),
     cmocka_unit_test(test_all_or_nothing_and_replace),
     cmocka_unit_test(test_load_selected),
+    cmocka_unit_test(test_narrow_and_old_format),
     cmocka_unit_test(test_simple_design),
     cmocka_unit_test(test_corrupt_blob),
     cmocka_unit_test(test_drop),
