@@ -89,6 +89,8 @@ tier_browser() {
   echo 'browser-pass-2026' | "$LMIS_BIN" user add browser --role migrant --password-stdin --db "$db" >/dev/null
   "$LMIS_BIN" survey import lfs-demo data/samples/lfs-demo.csv.gz --codebook data/samples/lfs-demo.codebook.json \
     --db "$db" >/dev/null || { add browser 0 1; return; }
+  "$LMIS_BIN" agency import data/samples/agencies.csv --db "$db" >/dev/null || { add browser 0 1; return; }
+  "$LMIS_BIN" vacancy import data/samples/vacancies.jsonl --db "$db" >/dev/null || { add browser 0 1; return; }
   "$LMIS_BIN" serve --db "$db" --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
   pid=$!
   for _ in $(seq 1 100); do grep -q listening "$TMP/serve.out" && break; sleep 0.1; done

@@ -19,6 +19,33 @@ for id in $("$BIN" indicator list --db "$DB" --json | python3 -c 'import json,sy
     { cat "$TMP.err" >&2; exit 1; }
 done
 rm -f "$TMP.err"
+# Social security: init loads data/socsec; compute one worked example (docs/socsec.md).
+echo "lmis: pension calculator (web /socsec, samples data/samples/socsec-*.json):" \
+  "$("$BIN" socsec compute data/samples/socsec-totalization.json --db "$DB" | tail -n 1)"
+# Agreements: init loads the starter set (data/agreements); importing it again is harmless (records are
+# keyed by id) and shows the import a ministry would run on its own file.
+"$BIN" agreement import data/agreements/starter.json --db "$DB" >/dev/null
+echo "lmis: agreements repository (web /agreements, /corridor/PH/DE, /ratifications):" \
+  "$("$BIN" agreement list --db "$DB" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"], "agreements")')"
+# Fair recruitment: a SYNTHETIC licence list (licences DEMO-...) and synthetic cost reports.
+echo "lmis: recruitment (web /agencies/check, /agencies/sanctioned, /costs, /costs/report):" \
+  "$("$BIN" agency import data/samples/agencies.csv --db "$DB")"
+echo "lmis: $("$BIN" cost import data/samples/costs.jsonl --db "$DB")"
+# Job matching: SYNTHETIC vacancies, recognition arrangements and job seekers (data/samples/README.md).
+echo "lmis: job matching (web /vacancies, /seekers, /jobs/me, /needs):" \
+  "$("$BIN" vacancy import data/samples/vacancies.jsonl --db "$DB")," \
+  "$("$BIN" arrangement import data/samples/seekers-arrangements.jsonl --db "$DB" | sed 's/^imported //')," \
+  "$("$BIN" seeker import data/samples/seekers.jsonl --db "$DB" | sed 's/^imported //')"
+# Complaints: a demo labour inspector, three synthetic complaints, the first assigned.
+INSPECTOR_PW=$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
+printf '%s\n' "$INSPECTOR_PW" | "$BIN" user add inspector --role labour_inspector --name "Demo inspector" \
+  --password-stdin --db "$DB" >/dev/null
+for f in data/samples/complaints/*.json; do "$BIN" case file "$f" --db "$DB" >/dev/null; done
+INSPECTOR_TOKEN=$("$BIN" token create inspector --name demo --db "$DB" --json |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+LMIS_TOKEN=$INSPECTOR_TOKEN "$BIN" case assign 1 inspector --db "$DB" >/dev/null
+echo "lmis: complaints (web /complaint, /cases): 3 synthetic complaints; labour inspector: user inspector," \
+  "password $INSPECTOR_PW"
 python3 - "$TMP" "$DB" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -21,5 +21,9 @@ for t in build-fuzz/fuzz_*; do
   fi
 done
 rm -f /tmp/lmis-fuzz-sdmx-*   # the SDMX import target's scratch database
+rm -f /tmp/lmis-fuzz-agency-*   # the licence-list import target's scratch database
+rm -f /tmp/lmis-fuzz-case-*   # the complaint target's scratch database and key file
+rm -f /tmp/lmis-fuzz-agreement-*   # the agreement import target's scratch database
+rm -f /tmp/lmis-fuzz-jobs-*   # the job-matching import target's scratch database
 echo "fuzz: $p passed, $f failed"
 [ "$f" -eq 0 ]

@@ -124,26 +124,6 @@ static void principal_set(Principal *p, int64_t id, const char *zUser, const cha
   p->bToken = bToken;
 }
 
-int audit(Store *s, const Principal *who, const char *zAction, const char *zObject, const char *zAddr,
-          const char *zDetail, Err *e) {
-  Stmt *q = store_prepare(s,
-                          "INSERT INTO audit_log(at, account_id, action, object, address, detail)"
-                          " VALUES(:at, :account, :action, :object, :address, :detail)",
-                          e);
-  int rc;
-  if (!q) return -1;
-  stmt_bind_int(q, ":at", now_seconds());
-  if (who && who->accountId > 0) stmt_bind_int(q, ":account", who->accountId);
-  else stmt_bind_null(q, ":account");
-  stmt_bind_text(q, ":action", zAction);
-  stmt_bind_text(q, ":object", zObject);
-  stmt_bind_text(q, ":address", zAddr);
-  stmt_bind_text(q, ":detail", zDetail);
-  rc = stmt_run(q, e);
-  stmt_finalize(q);
-  return rc;
-}
-
 /* ---- accounts ---- */
 
 int auth_user_add(Store *s, const char *zUser, const char *zDisplay, Role role, const char *zPassword,

@@ -8,6 +8,7 @@
 #define LMIS_AUTH_H
 
 #include <stdint.h>
+#include "audit.h"
 #include "err.h"
 #include "policy.h"
 #include "store.h"
@@ -45,8 +46,5 @@ int auth_token(Store *s, const char *zToken, Principal *pWho, Err *e);
 int auth_token_create(Store *s, const char *zUser, const char *zName, char **pzToken, int64_t *pId, Err *e);
 int auth_token_revoke(Store *s, int64_t id, Err *e);
 
-/* Append to the audit log (failures to audit are errors: callers must stop). */
-int audit(Store *s, const Principal *who, const char *zAction, const char *zObject, const char *zAddr,
-          const char *zDetail, Err *e);
 
 #endif

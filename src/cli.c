@@ -3,6 +3,8 @@
 ** once (options, arity, policy, database) so handlers stay small.
 */
 #include "cli.h"
+#include "auth.h"
+#include "agreement.h"
 #include "cmds.h"
 #include "i18n.h"
 #include "util.h"
@@ -17,9 +19,42 @@
 static const CliOpt aNoOpt[] = {OPT_END};
 static const CliOpt aLangOpt[] = {{"--lang", "L", "language of titles: en, fr or es"}, OPT_END};
 static const CliOpt aLimitOpt[] = {{"--limit", "N", "at most N results (1-100, default 20)"}, OPT_END};
+static const CliOpt aAgreementOpt[] = {
+  {"--country", "ISO", "only agreements this country is party to (alpha-2 or alpha-3)"},
+  {"--type", "T", "bilateral_labour_agreement, memorandum_of_understanding, social_security_agreement, ..."},
+  {"--status", "S", "draft, signed, in force, expired, terminated or unknown"},
+  {"--year", "YYYY", "signed in this year"},
+  {"--met", "CRITERION", "only agreements assessed as meeting this criterion"},
+  {"--limit", "N", "at most N results (1-100, default 20)"},
+  OPT_END};
 
 /* Sorted by name; `lmis help` prints them in this order. */
 static const CliCommand aCommand[] = {
+  {"agency check", cmd_agency_check, "NAME...", "is this agency licensed? match a name (typos, accents, other scripts) or licence",
+   "agency.read", CMD_DB | CMD_JSON, 1, 32,
+   (const CliOpt[]){{"--country", "ISO3", "only licences issued by this country (ISO 3166-1 alpha-3)"},
+                    {"--limit", "N", "at most N matches (1-50, default 10)"},
+                    OPT_END}},
+  {"agency import", cmd_agency_import, "FILE.csv", "import a regulator's licence list (all or nothing; status changes recorded)",
+   "agency.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"agency list", cmd_agency_list, "", "list agencies, optionally of one status or only sanctioned ones",
+   "agency.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--status", "S", "valid, suspended, cancelled, delisted, banned or expired"},
+                    {"--sanctioned", NULL, "only suspended, cancelled or banned agencies and those with a sanction"},
+                    {"--country", "ISO3", "only licences issued by this country"},
+                    OPT_END}},
+  {"agency show", cmd_agency_show, "LICENCE", "show an agency: licence status, aliases, branches, status history, sanctions",
+   "agency.read", CMD_DB | CMD_JSON, 1, 1,
+   (const CliOpt[]){{"--country", "ISO3", "the issuing country, when the number exists in several"}, OPT_END}},
+  {"agency status", cmd_agency_status, "LICENCE", "record a regulator's decision changing an agency's status (audited)",
+   "agency.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1,
+   (const CliOpt[]){{"--set", "S", "the new status: valid, suspended, cancelled, delisted or banned"},
+                    {"--decision", "REF", "the reference of the decision"},
+                    {"--reason", "TEXT", "why"},
+                    {"--date", "YYYY-MM-DD", "the date of the decision (default today)"},
+                    {"--authority", "TEXT", "who decided"},
+                    {"--country", "ISO3", "the issuing country, when the number exists in several"},
+                    OPT_END}},
   {"aggregate list", cmd_aggregate_list, "", "list published aggregates held (computed, imported, public series)",
    "indicator.read", CMD_DB | CMD_JSON, 0, 0,
    (const CliOpt[]){{"--area", "ISO3", "reference area (ISO 3166-1 alpha-3)"},
@@ -27,6 +62,100 @@ static const CliCommand aCommand[] = {
                     {"--indicator", "ID", "indicator code"},
                     {"--dataflow", "ID", "dataflow"},
                     {"--limit", "N", "at most N observations (default 100)"},
+                    OPT_END}},
+  {"agreement assess", cmd_agreement_assess, "ID CRITERION RATING", "record one criterion's rating (met, partly, not met, unknown) with the clause",
+   "agreement.manage", CMD_DB | CMD_WRITE | CMD_JSON, 3, 3,
+   (const CliOpt[]){{"--clause", "TEXT", "the quoted clause that shows it (required for met and partly)"},
+                    {"--article", "N", "the article number of the clause"},
+                    {"--assessor", "NAME", "who assessed it (default: the operator)"},
+                    {"--date", "YYYY-MM-DD", "when (default today)"},
+                    OPT_END}},
+  {"agreement compare", cmd_agreement_compare, "[ID]", "compare an agreement or a draft with the R86 model agreement: what is missing",
+   "agreement.read", CMD_DB | CMD_JSON, 0, 1,
+   (const CliOpt[]){{"--draft", "FILE", "a draft agreement as UTF-8 text instead of a stored agreement"},
+                    {"--lang", "L", "language of the draft: en, fr or es (default en)"},
+                    OPT_END}},
+  {"agreement import", cmd_agreement_import, "FILE.json", "import agreements, assessments, practices, ratifications (all or nothing)",
+   "agreement.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"agreement indicators", cmd_agreement_indicators, "", "agreements facilitating mobility and with social security portability, per country and year",
+   "agreement.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--country", "ISO", "one country (alpha-2 or alpha-3)"},
+                    {"--from", "YEAR", "first year (default: the earliest agreement)"},
+                    {"--to", "YEAR", "last year (default: this year)"},
+                    OPT_END}},
+  {"agreement list", cmd_agreement_list, "", "list agreements, newest first, with facets",
+   "agreement.read", CMD_DB | CMD_JSON, 0, 0, aAgreementOpt},
+  {"agreement search", cmd_agreement_search, "TEXT...", "full-text search over agreements and practices (EN/FR/ES stemming)",
+   "agreement.read", CMD_DB | CMD_JSON, 1, 32, aAgreementOpt},
+  {"agreement show", cmd_agreement_show, "ID", "show an agreement with its assessment, scores and comments",
+   "agreement.read", CMD_DB | CMD_JSON, 1, 1, aNoOpt},
+  {"arrangement import", cmd_arrangement_import, "FILE", "import recognition arrangements between countries (all or nothing)",
+   "recognition.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, (const CliOpt[]){{"--format", "F", "jsonl or csv (default: by extension, .csv is CSV)"}, OPT_END}},
+  {"arrangement list", cmd_arrangement_list, "", "list recognition arrangements between countries",
+   "recognition.manage", CMD_DB | CMD_JSON, 0, 0, (const CliOpt[]){{"--country", "CC", "only this destination country (ISO 3166-1 alpha-2)"},
+                    {"--isco", "CODE", "only under this ISCO-08 group"},
+                    {"--limit", "N", "at most N (default 50, 0 for all)"},
+                    {"--offset", "N", "skip the first N"},
+                    OPT_END}},
+  {"audit head", cmd_audit_head, "", "print the head of the audit chain (SEQ:HASH), to record elsewhere as an anchor",
+   "audit.read", CMD_DB | CMD_JSON, 0, 0, aNoOpt},
+  {"audit list", cmd_audit_list, "", "list the newest audit log entries (this read is itself audited)",
+   "audit.read", CMD_DB | CMD_WRITE | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--limit", "N", "at most N entries (1-10000, default 50)"},
+                    {"--action", "A", "only this action, or a family when it ends with '.' (session.)"},
+                    OPT_END}},
+  {"audit verify", cmd_audit_verify, "", "check the audit chain: report every edited, deleted or reordered entry",
+   "audit.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--anchor", "SEQ:HASH", "also check against a head recorded earlier with `audit head`"}, OPT_END}},
+  {"case assign", cmd_case_assign, "CASE USER", "assign a case to a labour inspector (as an inspector: LMIS_TOKEN)",
+   "case.assign", CMD_DB | CMD_WRITE | CMD_JSON, 2, 2,
+   (const CliOpt[]){{"--note", "TEXT", "an internal note"}, OPT_END}},
+  {"case escalate", cmd_case_escalate, "", "escalate every open case past its deadline (run daily)",
+   "case.escalate", CMD_DB | CMD_WRITE | CMD_JSON, 0, 0, aNoOpt},
+  {"case file", cmd_case_file, "FILE.json", "file a complaint described in a JSON file; prints its receipt code",
+   "case.file", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"case move", cmd_case_move, "CASE STATE", "move a case to in_mediation, referred, resolved or closed",
+   "case.update", CMD_DB | CMD_WRITE | CMD_JSON, 2, 2,
+   (const CliOpt[]){{"--note", "TEXT", "a note on the change"},
+                    {"--visible", NULL, "show the note to the complainant"},
+                    {"--outcome", "TEXT", "the outcome (when resolving)"},
+                    {"--amount", "AMOUNT", "amount recovered for the worker, e.g. 1200.50"},
+                    {"--currency", "CODE", "currency of the amount (ISO 4217)"},
+                    OPT_END}},
+  {"case note", cmd_case_note, "CASE TEXT", "add a note to a case",
+   "case.update", CMD_DB | CMD_WRITE | CMD_JSON, 2, 2,
+   (const CliOpt[]){{"--visible", NULL, "show the note to the complainant"}, OPT_END}},
+  {"case queue", cmd_case_queue, "", "an inspector's queue: unassigned cases (no identities) and one's own",
+   "case.queue", CMD_DB | CMD_WRITE | CMD_JSON, 0, 0, aNoOpt},
+  {"case refer", cmd_case_refer, "CASE ISO3", "refer a case to another country's labour inspectorate",
+   "case.update", CMD_DB | CMD_WRITE | CMD_JSON, 2, 2,
+   (const CliOpt[]){{"--note", "TEXT", "a note on the referral"}, OPT_END}},
+  {"case search", cmd_case_search, "", "find one's own cases by the complainant's name, passport or phone",
+   "case.search", CMD_DB | CMD_WRITE | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--name", "TEXT", "complainant's name"},
+                    {"--passport", "NUMBER", "passport number"},
+                    {"--phone", "NUMBER", "phone number"},
+                    OPT_END}},
+  {"case show", cmd_case_show, "CASE", "show a case in full (the inspector assigned: LMIS_TOKEN)",
+   "case.read", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"case stats", cmd_case_stats, "", "complaint counts by one dimension, small cells suppressed",
+   "case.stats", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--by", "DIM", "category (default), state, language, employer_country or agency_licence"},
+                    {"--min-n", "N", "suppress cells with fewer complaints (default 5)"},
+                    OPT_END}},
+  {"case track", cmd_case_track, "RECEIPT", "follow a complaint with its receipt code",
+   "case.track", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"corridor", cmd_corridor, "ORIGIN DEST", "agreements, ratifications, gaps and statistics of a migration corridor",
+   "agreement.read", CMD_DB | CMD_JSON, 2, 2, aLangOpt},
+  {"cost import", cmd_cost_import, "FILE.jsonl", "import recruitment cost reports, one JSON object a line (all or nothing)",
+   "cost.import", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"cost sdg", cmd_cost_sdg, "", "SDG 10.7.1: worker-paid recruitment costs / first month's earnings, by corridor",
+   "cost.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--by", "A,B", "breakdowns besides the corridor: sex, isco, agency"},
+                    {"--min-n", "N", "suppress cells of fewer reports (default 10)"},
+                    {"--isco-digits", "N", "occupation level for --by isco: 1 major group ... 4 unit group (default 1)"},
+                    {"--origin", "ISO3", "only this country of origin"},
+                    {"--destination", "ISO3", "only this country of destination"},
                     OPT_END}},
   {"country list", cmd_country_list, "", "list ISO 3166-1 countries with M49 regions",
    "country.read", CMD_DB | CMD_JSON, 0, 0, aLangOpt},
@@ -67,6 +196,59 @@ static const CliCommand aCommand[] = {
                     OPT_END}},
   {"isco show", cmd_isco_show, "CODE", "show an ISCO-08 group: path, definition, children, ESCO occupations",
    "isco.read", CMD_DB | CMD_JSON, 1, 1, aLangOpt},
+  {"match batch", cmd_match_batch, "", "match every open seeker and write a report (JSON Lines)",
+   "match.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--out", "FILE", "write one JSON line per seeker to FILE"},
+                    {"--top", "K", "results per seeker (default 10)"},
+                    {"--date", "YYYY-MM-DD", "as of this date (default today, or LMIS_TODAY)"},
+                    {"--lang", "L", "language of the explanations: en, fr or es"},
+                    OPT_END}},
+  {"match seeker", cmd_match_seeker, "ID", "the best vacancies for a job seeker, with component scores and explanations",
+   "match.read", CMD_DB | CMD_JSON, 1, 1, (const CliOpt[]){{"--top", "K", "the first K of the complete ranking (default 10, 0 for all)"},
+                    {"--date", "YYYY-MM-DD", "as of this date (default today, or LMIS_TODAY)"},
+                    {"--lang", "L", "language of the explanations: en, fr or es"},
+                    OPT_END}},
+  {"match vacancy", cmd_match_vacancy, "ID", "the best job seekers for a vacancy, with component scores and explanations",
+   "match.read", CMD_DB | CMD_JSON, 1, 1, (const CliOpt[]){{"--top", "K", "the first K of the complete ranking (default 10, 0 for all)"},
+                    {"--date", "YYYY-MM-DD", "as of this date (default today, or LMIS_TODAY)"},
+                    {"--lang", "L", "language of the explanations: en, fr or es"},
+                    OPT_END}},
+  {"needs", cmd_needs, "", "labour market needs: open positions, available seekers, shortage or surplus",
+   "needs.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--country", "CC", "only this destination country (ISO 3166-1 alpha-2)"},
+                    {"--isco", "LEVEL", "ISCO-08 level of the occupation groups: 1 to 4 (default 2)"},
+                    {"--date", "YYYY-MM-DD", "as of this date (default today, or LMIS_TODAY)"},
+                    {"--lang", "L", "language of titles: en, fr or es"},
+                    OPT_END}},
+  {"practice import", cmd_practice_import, "FILE.json", "import good practices (the agreement import format)",
+   "agreement.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"practice list", cmd_practice_list, "", "list good practices",
+   "agreement.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--country", "ISO", "only practices of this country"}, {"--limit", "N", "at most N (default 100)"}, OPT_END}},
+  {"practice search", cmd_practice_search, "TEXT...", "full-text search over good practices",
+   "agreement.read", CMD_DB | CMD_JSON, 1, 32,
+   (const CliOpt[]){{"--country", "ISO", "only practices of this country"}, {"--limit", "N", "at most N (default 20)"}, OPT_END}},
+  {"practice show", cmd_practice_show, "ID", "show a good practice",
+   "agreement.read", CMD_DB | CMD_JSON, 1, 1, aNoOpt},
+  {"ratification import", cmd_ratification_import, "FILE.json", "import ratifications (country, instrument, date, status, exclusions)",
+   "agreement.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"ratification list", cmd_ratification_list, "", "list ratifications of the migrant worker and social security instruments",
+   "agreement.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--country", "ISO", "one country"}, {"--instrument", "CODE", "one instrument (C097, C143, C189, ICMW, ...)"},
+                    {"--lang", "L", "language of names: en, fr or es"}, OPT_END}},
+  {"review list", cmd_review_list, "", "list reviews of agencies and employers (default: pending moderation; audited)",
+   "review.moderate", CMD_DB | CMD_WRITE | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--status", "S", "pending, published or rejected (default pending)"},
+                    {"--agency", "LICENCE", "only reviews of this agency"},
+                    {"--country", "ISO3", "the agency's issuing country"},
+                    {"--limit", "N", "at most N reviews (1-1000, default 50)"},
+                    OPT_END}},
+  {"review moderate", cmd_review_moderate, "ID", "publish or reject a pending review (audited)",
+   "review.moderate", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1,
+   (const CliOpt[]){{"--publish", NULL, "publish the review"},
+                    {"--reject", NULL, "reject it"},
+                    {"--note", "TEXT", "the moderator's note (kept, never published)"},
+                    OPT_END}},
   {"sdmx export", cmd_sdmx_export, "FLOW", "export published aggregates of a dataflow as SDMX",
    "sdmx.read", CMD_DB, 1, 1,
    (const CliOpt[]){{"--key", "KEY", "series key: dimension codes joined by '.', empty for all, '+' for or"},
@@ -78,6 +260,18 @@ static const CliCommand aCommand[] = {
   {"sdmx structure", cmd_sdmx_structure, "", "print the lmis data structure definition and codelists as SDMX-ML 2.1",
    "sdmx.read", CMD_DB, 0, 0,
    (const CliOpt[]){{"--xsd", NULL, "print the structure-specific XML schema of the lmis DSD instead"}, OPT_END}},
+  {"seeker export", cmd_seeker_export, "", "export job seekers as JSON Lines or CSV (the import format)",
+   "seeker.manage", CMD_DB, 0, 0, (const CliOpt[]){{"--format", "F", "jsonl or csv (default jsonl)"}, {"--out", "FILE", "write to FILE instead of standard output"}, OPT_END}},
+  {"seeker import", cmd_seeker_import, "FILE", "import job seekers from JSON Lines or CSV (all or nothing; refs replace)",
+   "seeker.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, (const CliOpt[]){{"--format", "F", "jsonl or csv (default: by extension, .csv is CSV)"}, OPT_END}},
+  {"seeker list", cmd_seeker_list, "", "list job seekers",
+   "seeker.manage", CMD_DB | CMD_JSON, 0, 0, (const CliOpt[]){{"--country", "CC", "only this destination country (ISO 3166-1 alpha-2)"},
+                    {"--isco", "CODE", "only under this ISCO-08 group"},
+                    {"--limit", "N", "at most N (default 50, 0 for all)"},
+                    {"--offset", "N", "skip the first N"},
+                    OPT_END}},
+  {"seeker show", cmd_seeker_show, "ID", "show a job seeker's profile",
+   "seeker.manage", CMD_DB | CMD_JSON, 1, 1, aLangOpt},
   {"serve", cmd_serve, "", "serve the web application and JSON API",
    "server.run", CMD_DB, 0, 0,
    (const CliOpt[]){{"--port", "N", "TCP port (default 8080; 0 picks a free port)"},
@@ -87,6 +281,12 @@ static const CliCommand aCommand[] = {
                     {"--max-body", "BYTES", "largest request body accepted (default 1048576)"},
                     {"--secure-cookies", NULL, "mark cookies Secure (when served behind TLS)"},
                     OPT_END}},
+  {"socsec compute", cmd_socsec_compute, "FILE.json", "compute pensions across countries: totalization and pro-rata, step by step",
+   "socsec.compute", CMD_DB | CMD_JSON, 1, 1, aLangOpt},
+  {"socsec instruments", cmd_socsec_instruments, "", "list the social security coordination instruments configured",
+   "socsec.read", CMD_DB | CMD_JSON, 0, 0, aLangOpt},
+  {"socsec schemes", cmd_socsec_schemes, "", "list the national old-age schemes configured",
+   "socsec.read", CMD_DB | CMD_JSON, 0, 0, aLangOpt},
   {"survey drop", cmd_survey_drop, "NAME", "delete a survey and its microdata",
    "survey.manage", CMD_DB | CMD_WRITE, 1, 1, aNoOpt},
   {"survey estimate", cmd_survey_estimate, "NAME", "estimate a total, mean, ratio or quantile with its standard error",
@@ -130,6 +330,18 @@ static const CliCommand aCommand[] = {
   {"user passwd", cmd_user_passwd, "USER", "set a new password for an account",
    "account.manage", CMD_DB | CMD_WRITE, 1, 1,
    (const CliOpt[]){{"--password-stdin", NULL, "read the password from standard input"}, OPT_END}},
+  {"vacancy export", cmd_vacancy_export, "", "export vacancies as JSON Lines or CSV (the import format)",
+   "vacancy.manage", CMD_DB, 0, 0, (const CliOpt[]){{"--format", "F", "jsonl or csv (default jsonl)"}, {"--out", "FILE", "write to FILE instead of standard output"}, OPT_END}},
+  {"vacancy import", cmd_vacancy_import, "FILE", "import vacancies from JSON Lines or CSV (all or nothing; refs replace)",
+   "vacancy.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, (const CliOpt[]){{"--format", "F", "jsonl or csv (default: by extension, .csv is CSV)"}, OPT_END}},
+  {"vacancy list", cmd_vacancy_list, "", "list vacancies",
+   "vacancy.manage", CMD_DB | CMD_JSON, 0, 0, (const CliOpt[]){{"--country", "CC", "only this destination country (ISO 3166-1 alpha-2)"},
+                    {"--isco", "CODE", "only under this ISCO-08 group"},
+                    {"--limit", "N", "at most N (default 50, 0 for all)"},
+                    {"--offset", "N", "skip the first N"},
+                    OPT_END}},
+  {"vacancy show", cmd_vacancy_show, "ID", "show a vacancy",
+   "vacancy.manage", CMD_DB | CMD_JSON, 1, 1, aLangOpt},
   {"version", cmd_version, "", "print the version of lmis and of its libraries",
    NULL, CMD_JSON, 0, 0, aNoOpt},
 };
@@ -282,7 +494,9 @@ void cli_help_all(FILE *f) {
   for (size_t i = 0; i < COUNT(aCommand); i++) {
     char zUse[64];
     snprintf(zUse, sizeof zUse, "%s %s", aCommand[i].zName, aCommand[i].zArgs);
-    fprintf(f, "  %-26s %s\n", zUse, aCommand[i].zHelp);
+    /* A long usage gets a line of its own so the descriptions stay in one column. */
+    if (strlen(zUse) > 26) fprintf(f, "  %s\n  %-26s %s\n", zUse, "", aCommand[i].zHelp);
+    else fprintf(f, "  %-26s %s\n", zUse, aCommand[i].zHelp);
   }
   fprintf(f, "\n`lmis help COMMAND` or `lmis COMMAND --help` shows a command's options.\n"
              "Exit status: 0 success, 1 failure, 2 usage error.\n");
@@ -381,8 +595,25 @@ static int dispatch(CliCtx *c, int argc, char **argv) {
   }
   if (c->nArg < p->nArgMin) return usage_error(c, p, "missing argument %s", p->zArgs);
   if (c->nArg > p->nArgMax) return usage_error(c, p, "unexpected argument \"%s\"", c->azArg[p->nArgMax]);
-  if (p->zAction && policy_check(p->zAction, &c->who, &c->err)) return -1;
   if (p->flags & CMD_DB) {
+    /* LMIS_TOKEN makes the CLI act as that token's account (e.g. a labour
+    ** inspector working on cases) instead of the local operator; the policy
+    ** then decides for that account's role, as over HTTP. */
+    const char *zToken = getenv("LMIS_TOKEN");
+    if (zToken && zToken[0]) {
+      if (store_open(c->zDb, STORE_READWRITE, &c->store, &c->err)) return -1;
+      if (auth_token(c->store, zToken, &c->who, &c->err)) {
+        err_hint(&c->err, "LMIS_TOKEN must be a valid API token (lmis token create); unset it to act as the operator");
+        return -1;
+      }
+    }
+  }
+  if (p->zAction && policy_check(p->zAction, &c->who, &c->err)) {
+    if (c->who.accountId == 0 && c->err.code == ERR_FORBIDDEN)
+      err_hint(&c->err, "this command acts for an account: set LMIS_TOKEN to its API token (lmis token create USER)");
+    return -1;
+  }
+  if ((p->flags & CMD_DB) && !c->store) {
     if (store_open(c->zDb, STORE_READWRITE, &c->store, &c->err)) return -1;
   }
   return p->xRun(c);

@@ -4,9 +4,12 @@
 #include "aggregate.h"
 #include "auth.h"
 #include "cmds.h"
+#include "agreement.h"
 #include "config.h"
 #include "http.h"
+#include "keys.h"
 #include "refdata.h"
+#include "socsec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -68,12 +71,13 @@ static void remove_db_files(const char *zPath) {
 int cmd_init(CliCtx *c) {
   const char *zData = cli_opt(c, "--data");
   const char *zAdmin = cli_opt(c, "--admin");
-  char *zTmp = NULL, *zPassword = NULL;
+  char *zTmp = NULL, *zPassword = NULL, *zKeyTmp = NULL, *zKey = NULL;
+  uint8_t aKey[KEYS_BYTES];
   Store *s = NULL;
   RefReport rep;
   int rc = -1;
   int64_t idAdmin = 0;
-  long nPublic = 0;
+  long nPublic = 0, nSocsec = 0;
   memset(&rep, 0, sizeof rep);
   if (!zData) zData = refdata_default_dir();
   if (access(c->zDb, F_OK) == 0 && !cli_flag(c, "--force")) {
@@ -86,12 +90,22 @@ int cmd_init(CliCtx *c) {
   }
   zTmp = xasprintf("%s.new", c->zDb);
   remove_db_files(zTmp);
+  /* The key file (audit chain, encryption at rest) is made with the database and
+  ** moved into place with it, unless LMIS_KEY_FILE names one for both. */
+  zKeyTmp = keys_path(zTmp);
+  zKey = keys_path(c->zDb);
+  if (strcmp(zKeyTmp, zKey) != 0) unlink(zKeyTmp);
+  if (keys_master(zTmp, 1, aKey, &c->err)) goto init_out;
+  sodium_memzero(aKey, sizeof aKey);
   if (store_open(zTmp, STORE_CREATE, &s, &c->err)) goto init_out;
   if (store_migrate(s, &c->err)) goto init_out;
   if (refdata_load(s, zData, !c->bJson, &rep, &c->err)) goto init_out;
   /* Published series (UN DESA, World Bank) go into the aggregate store. */
   if (store_begin(s, &c->err)) goto init_out;
   if (aggregate_load_public(s, zData, &nPublic, &c->err)) goto init_out;
+  /* The agreements starter set and the R86 model checklist (data/agreements). */
+  if (repo_load_starter(s, zData, NULL, &c->err)) goto init_out;
+  if (socsec_load_dir(s, zData, &nSocsec, &c->err)) goto init_out;   /* every .json in data/socsec */
   if (store_commit(s, &c->err)) goto init_out;
   if (zAdmin) {
     zPassword = random_token(12);
@@ -103,6 +117,11 @@ int cmd_init(CliCtx *c) {
   remove_db_files(c->zDb);
   if (rename(zTmp, c->zDb) != 0) {
     err_set(&c->err, ERR_IO, "could not move the new database into place at %s", c->zDb);
+    err_detail(&c->err, "%s", strerror(errno));
+    goto init_out;
+  }
+  if (strcmp(zKeyTmp, zKey) != 0 && rename(zKeyTmp, zKey) != 0) {
+    err_set(&c->err, ERR_IO, "could not move the new key file into place at %s", zKey);
     err_detail(&c->err, "%s", strerror(errno));
     goto init_out;
   }
@@ -137,6 +156,9 @@ int cmd_init(CliCtx *c) {
 init_out:
   store_close(s);
   if (rc) remove_db_files(zTmp);
+  if (rc && zKeyTmp && zKey && strcmp(zKeyTmp, zKey) != 0) unlink(zKeyTmp);
+  free(zKeyTmp);
+  free(zKey);
   if (zPassword) sodium_memzero(zPassword, strlen(zPassword));
   free(zPassword);
   free(zTmp);

@@ -7,6 +7,7 @@
 ** html_raw_UNSAFE; use it for markup lmis builds itself, never for data.
 */
 #include "html.h"
+#include "policy.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -225,6 +226,18 @@ void page_begin(Request *r, const char *zTitle) {
   html_printf(b, "<nav class=\"main-nav\" aria-label=\"%s\">\n<ul>\n", T(zLang, "Main navigation"));
   nav_item(b, "/", T(zLang, "Home"), str_eq(zPath, "/"));
   nav_item(b, "/isco", T(zLang, "Occupations (ISCO-08/ESCO)"), path_in(zPath, "/isco") || path_in(zPath, "/esco"));
+  nav_item(b, "/agreements", T(zLang, "Agreements"),
+           path_in(zPath, "/agreements") || path_in(zPath, "/corridor") || path_in(zPath, "/ratifications"));
+  nav_item(b, "/socsec", T(zLang, "Pension calculator"), path_in(zPath, "/socsec"));
+  nav_item(b, "/agencies/check", T(zLang, "Recruitment agencies"), path_in(zPath, "/agencies") || path_in(zPath, "/costs"));
+  nav_item(b, "/complaint", T(zLang, "Complaints"), path_in(zPath, "/complaint"));
+  if (policy_allows("seeker.self", r->who.role)) nav_item(b, "/jobs/me", T(zLang, "Jobs for me"), path_in(zPath, "/jobs"));
+  if (policy_allows("vacancy.manage", r->who.role))
+    nav_item(b, "/vacancies", T(zLang, "Vacancies"), path_in(zPath, "/vacancies") || path_in(zPath, "/seekers"));
+  /* Links only to what the policy lets this role open. */
+  if (policy_allows("case.queue", r->who.role)) nav_item(b, "/cases", T(zLang, "Cases"), path_in(zPath, "/cases"));
+  if (policy_allows("audit.read", r->who.role))
+    nav_item(b, "/admin/audit", T(zLang, "Audit log"), path_in(zPath, "/admin/audit"));
   if (r->who.accountId != 0) {
     html_raw_UNSAFE(b, "<li><a href=\"/account\"");
     if (path_in(zPath, "/account")) html_raw_UNSAFE(b, " aria-current=\"page\"");

@@ -53,4 +53,14 @@ bool policy_allows(const char *zAction, Role r);
 ** ERR_FORBIDDEN for an account whose role may not. An unknown action is denied. */
 int policy_check(const char *zAction, const Principal *p, Err *e);
 
+/* Object-level rule for one complaint case (the firewall): who it is assigned to
+** and which account filed it (0: nobody, e.g. an anonymous complaint). */
+typedef struct CaseAccess {
+  int64_t assignedTo;
+  int64_t filedBy;
+} CaseAccess;
+/* policy_check(zAction), then the per-case rule for case.read, case.update and
+** case.assign. 0 when allowed, else -1 with ERR_UNAUTH/ERR_FORBIDDEN. */
+int policy_check_case(const char *zAction, const Principal *p, const CaseAccess *c, Err *e);
+
 #endif

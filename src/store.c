@@ -116,7 +116,10 @@ int store_migrate(Store *s, Err *e) {
     char zPragma[64];
     if (store_begin(s, e)) return -1;
     if (store_exec(s, schema_migration(v), e)) {
-      err_detail(e, "migration %d failed: %s", v + 1, e->zDetail ? e->zDetail : "");
+      /* err_detail replaces zDetail: format from a copy. */
+      char *zWhy = xstrdup(e->zDetail ? e->zDetail : "");
+      err_detail(e, "migration %d failed: %s", v + 1, zWhy);
+      free(zWhy);
       store_rollback(s);
       return -1;
     }
@@ -140,6 +143,7 @@ int store_exec(Store *s, const char *zSql, Err *e) {
 }
 
 int store_begin(Store *s, Err *e) { return store_exec(s, "BEGIN IMMEDIATE", e); }
+bool store_in_transaction(Store *s) { return !sqlite3_get_autocommit(s->db); }
 int store_commit(Store *s, Err *e) { return store_exec(s, "COMMIT", e); }
 void store_rollback(Store *s) {
   if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

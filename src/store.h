@@ -40,6 +40,8 @@ int store_exec(Store *s, const char *zSql, Err *e);
 int store_begin(Store *s, Err *e);
 int store_commit(Store *s, Err *e);
 void store_rollback(Store *s);
+/* True inside BEGIN ... COMMIT (a caller's transaction is open). */
+bool store_in_transaction(Store *s);
 int64_t store_last_id(Store *s);
 int store_changes(Store *s);
 const char *store_path(Store *s);

@@ -1,0 +1,2 @@
+args: agency import $ROOT/data/samples/agencies.csv --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: agency check Sunrize Manpower Services --db $DB
+exit: 0

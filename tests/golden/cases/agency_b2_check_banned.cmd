@@ -1,0 +1,2 @@
+args: agency check everst overseas --country NPL --db $DB
+exit: 0

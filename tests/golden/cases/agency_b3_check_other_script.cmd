@@ -1,0 +1,2 @@
+args: agency check "شركة الاطلس" --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: agency check Nowhere Jobs Worldwide --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: agency check Sunrise --country "X;--" --db $DB
+exit: 1

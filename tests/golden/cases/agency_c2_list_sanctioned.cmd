@@ -1,0 +1,2 @@
+args: agency list --sanctioned --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: agency show NOPE-1 --db $DB
+exit: 1

@@ -1,0 +1,2 @@
+args: agreement compare mercosur-social-security-1997 --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: agreement search trabajadores --db $DB
+exit: 0

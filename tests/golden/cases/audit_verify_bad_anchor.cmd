@@ -1,0 +1,2 @@
+args: audit verify --anchor 12 --db $DB
+exit: 2

@@ -1,0 +1,2 @@
+args: case show 1 --db $DB
+exit: 1

@@ -1,0 +1,2 @@
+args: case stats --by state --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: case track ABCD-EFGH-JKMN-PQRS --db $DB
+exit: 1

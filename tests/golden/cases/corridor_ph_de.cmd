@@ -1,0 +1,2 @@
+args: corridor PH DE --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: cost import $ROOT/tests/golden/cases/cost_bad.jsonl --db $DB
+exit: 1

@@ -1,0 +1,2 @@
+args: cost sdg --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: cost sdg --by sex --json --db $DB
+exit: 0

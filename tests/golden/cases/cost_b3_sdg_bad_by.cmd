@@ -1,0 +1,2 @@
+args: cost sdg --by sex,colour --db $DB
+exit: 2

@@ -1,0 +1,2 @@
+args: match vacancy 79 --top 3 --date 2026-12-01 --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: match seeker 99999 --db $DB
+exit: 1

@@ -1,0 +1,2 @@
+args: needs --isco 7 --db $DB
+exit: 2

@@ -1,0 +1,2 @@
+args: practice search skills recognition --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: practice show pa-employer-reference-letter --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: ratification list --country PHL --db $DB
+exit: 0

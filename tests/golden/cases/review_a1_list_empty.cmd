@@ -1,0 +1,2 @@
+args: review list --db $DB
+exit: 0

@@ -1,0 +1,2 @@
+args: review moderate 99 --publish --db $DB
+exit: 1

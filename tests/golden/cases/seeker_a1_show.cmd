@@ -1,0 +1,2 @@
+args: seeker show 3 --db $DB
+exit: 0

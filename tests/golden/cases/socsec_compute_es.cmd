@@ -1,0 +1,2 @@
+args: socsec compute $ROOT/data/samples/socsec-below-minimum.json --db $DB --lang es
+exit: 0

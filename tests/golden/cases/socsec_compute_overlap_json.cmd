@@ -1,0 +1,2 @@
+args: socsec compute $ROOT/data/samples/socsec-overlap.json --db $DB --json
+exit: 0

@@ -1,0 +1,2 @@
+args: socsec instruments --db $DB
+exit: 0

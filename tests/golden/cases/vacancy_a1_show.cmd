@@ -1,0 +1,2 @@
+args: vacancy show 79 --db $DB
+exit: 0
