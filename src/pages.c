@@ -229,6 +229,29 @@ int page_home(Request *r) {
     html_printf(b, "<li><a href=\"/account\">%s</a></li>\n", T(zL, "Your account"));
   }
   html_raw_UNSAFE(b, "</ul>\n");
+  /* Everything a newcomer can open without an account, one line each. */
+  {
+    static const struct {
+      const char *zHref, *zTitle, *zWhat;
+    } aCap[] = {
+      {"/statistics", N_("Statistics on migrant workers"),
+       N_("labour force, employment, unemployment and earnings of migrants, with their margins of error")},
+      {"/needs", N_("Labour market needs"), N_("shortages and surpluses by occupation and country")},
+      {"/agreements", N_("Agreements and ratifications"),
+       N_("labour migration agreements, what they contain, and the corridors between countries")},
+      {"/agencies/check", N_("Is this recruitment agency licensed?"),
+       N_("check an agency before you pay or sign anything")},
+      {"/costs", N_("What migrants pay to be recruited"), N_("recruitment costs against first earnings (SDG 10.7.1)")},
+      {"/complaint", N_("Make a complaint"),
+       N_("unpaid wages, a kept passport, fees: labour inspectors help whatever your status")},
+      {"/socsec", N_("Pension calculator"), N_("what you will receive from each country you worked in")},
+    };
+    html_printf(b, "<h2>%s</h2>\n<ul class=\"links\">\n", T(zL, "What you can do here"));
+    for (size_t i = 0; i < sizeof aCap / sizeof aCap[0]; i++)
+      html_printf(b, "<li><a href=\"%s\">%s</a>: %s</li>\n", aCap[i].zHref, T(zL, aCap[i].zTitle),
+                  T(zL, aCap[i].zWhat));
+    html_printf(b, "</ul>\n");
+  }
   html_printf(b, "<p class=\"note\">%s</p>\n",
               T(zL, "These pages are available in English, French and Spanish. Public information needs no "
                     "account."));
