@@ -1,4 +1,4 @@
-// Shared by the page_*.js browser tests (run.js predates it and stands alone).
+// Shared by the browser tests (run.js and page_*.js).
 //
 // Each test file calls run(locale, async (page, offsite) => { ... }) with checks
 // made by check(name, fn). The page is a 360 x 740 phone in headless Debian

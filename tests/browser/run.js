@@ -13,90 +13,28 @@
 // non-zero when anything failed.
 'use strict';
 
-const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { base, shotDir, check, assert, noOverflow, run } = require('./lib');
 
-const WIDTH = 360;
-const HEIGHT = 740;
-const base = (process.env.LMIS_URL || '').replace(/\/+$/, '');
 const user = process.env.LMIS_USER;
 const password = process.env.LMIS_PASSWORD;
-const shotDir = path.join(__dirname, 'screenshots');
-
-let nPass = 0;
-let nFail = 0;
-
-function log(ok, name, detail) {
-  if (ok) nPass++;
-  else nFail++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ': ' + detail : ''}`);
-}
-
-// Run one named check; an exception or a false result is a failure.
-async function check(name, fn) {
-  try {
-    const r = await fn();
-    if (r === false) log(false, name, 'condition false');
-    else log(true, name, typeof r === 'string' ? r : '');
-  } catch (e) {
-    log(false, name, (e && e.message ? e.message : String(e)).split('\n')[0]);
-  }
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function noOverflow(page) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert(w <= WIDTH, `page is ${w} px wide, more than ${WIDTH}`);
-  return `scrollWidth ${w}`;
-}
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shotDir, name), fullPage: true });
 }
 
-async function main() {
-  if (!base || !user || !password) {
-    console.error('usage: LMIS_URL=http://HOST:PORT LMIS_USER=NAME LMIS_PASSWORD=SECRET node run.js');
-    process.exit(2);
-  }
-  fs.mkdirSync(shotDir, { recursive: true });
-  const origin = new URL(base).origin;
+if (!user || !password) {
+  console.error('usage: LMIS_URL=http://HOST:PORT LMIS_USER=NAME LMIS_PASSWORD=SECRET node run.js');
+  process.exit(2);
+}
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
-  const context = await browser.newContext({
-    viewport: { width: WIDTH, height: HEIGHT },
-    isMobile: true,
-    hasTouch: true,
-    deviceScaleFactor: 2,
-    locale: 'en-GB',
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-
-  // Everything the pages load must come from the server itself (CSP default-src 'self').
-  const offsite = [];
-  const consoleErrors = [];
-  page.on('request', (req) => {
-    const u = req.url();
-    if (!u.startsWith('data:') && new URL(u).origin !== origin) offsite.push(u);
-  });
-  page.on('console', (msg) => {
-    // The 401 and 404 this test asks for on purpose are logged as errors too.
-    if (msg.type() === 'error' && !/status of (401|404)/.test(msg.text())) consoleErrors.push(msg.text());
-  });
-
-  try {
+run('en-GB', async (page, offsite) => {
+    // Everything the pages load must come from the server itself (CSP default-src 'self').
+    const consoleErrors = [];
+    page.on('console', (msg) => {
+      // The 401 and 404 this test asks for on purpose are logged as errors too.
+      if (msg.type() === 'error' && !/status of (401|404)/.test(msg.text())) consoleErrors.push(msg.text());
+    });
     // ---- home
     await check('home page loads', async () => {
       const resp = await page.goto(base + '/');
@@ -255,16 +193,4 @@ async function main() {
     await check('no console errors (CSP, missing files)', () => {
       assert(consoleErrors.length === 0, consoleErrors.slice(0, 3).join(' | '));
     });
-  } finally {
-    await browser.close();
-  }
-}
-
-main()
-  .catch((e) => {
-    log(false, 'browser test crashed', e && e.message ? e.message : String(e));
-  })
-  .finally(() => {
-    console.log(`browser: ${nPass} passed, ${nFail} failed`);
-    process.exitCode = nFail > 0 ? 1 : 0;
-  });
+});
