@@ -296,10 +296,18 @@ static int load_vacancies(Store *s, MatchIndex *x, Err *e) {
   Csr sk = {0}, lg = {0};
   int32_t *oGroup = NULL;
   int rc, m = 0, ret = -1;
+  /* The agency's licence: the regulator's register (agency.c) decides when it
+  ** holds exactly one licence of that number: valid only when its status is
+  ** valid and today is within its dates. Otherwise the status the vacancy was
+  ** filed with stands. */
   Stmt *q = store_prepare(s,
-                          "SELECT id, country, isco_code, coalesce(esco_id, 0), min_isced, regulated, status, "
-                          "valid_until, agency_licence IS NOT NULL AND coalesce(agency_licence_status, 'unknown') "
-                          "<> 'valid' FROM vacancy ORDER BY id",
+                          "SELECT v.id, v.country, v.isco_code, coalesce(v.esco_id, 0), v.min_isced, v.regulated, "
+                          "v.status, v.valid_until, v.agency_licence IS NOT NULL AND coalesce("
+                          "(SELECT CASE WHEN count(*) = 1 THEN max(CASE WHEN a.status = 'valid'"
+                          " AND coalesce(a.valid_from, '') <= date('now')"
+                          " AND coalesce(a.valid_to, '9999') >= date('now') THEN 'valid' ELSE 'not valid' END) END"
+                          " FROM agency a WHERE a.licence = v.agency_licence), "
+                          "v.agency_licence_status, 'unknown') <> 'valid' FROM vacancy v ORDER BY v.id",
                           e);
   if (!q) goto out;
   while ((rc = stmt_step(q, e)) == 1 && m < n) {

@@ -203,6 +203,31 @@ static void test_filter_licence(void **state) {
   assert_false(find(vValid)->flags & MATCH_F_LICENCE);
 }
 
+/* When the regulator's register holds the licence, it decides, whatever the
+** vacancy was filed with: banned or lapsed hides it, valid shows it. */
+static void test_filter_licence_register(void **state) {
+  (void)state;
+  clear_all();
+  exec("DELETE FROM agency;"
+       "INSERT INTO agency(licence, country, name, name_norm, status, valid_from, valid_to, updated_at) VALUES"
+       " ('R1', 'NPL', 'Banned', 'banned', 'banned', '2020-01-01', '2999-12-31', 0),"
+       " ('R2', 'NPL', 'Lapsed', 'lapsed', 'valid', '2000-01-01', '2001-01-01', 0),"
+       " ('R3', 'NPL', 'Good', 'good', 'valid', '2000-01-01', '2999-12-31', 0),"
+       " ('R4', 'NPL', 'Twin A', 'twin a', 'banned', NULL, NULL, 0),"
+       " ('R4', 'BGD', 'Twin B', 'twin b', 'valid', NULL, NULL, 0);");
+  int64_t sk = seeker(NULL);
+  int64_t vBanned = vac("\"agency_licence\":\"R1\",\"agency_licence_status\":\"valid\"");
+  int64_t vLapsed = vac("\"agency_licence\":\"R2\",\"agency_licence_status\":\"valid\"");
+  int64_t vGood = vac("\"agency_licence\":\"R3\"");
+  int64_t vTwin = vac("\"agency_licence\":\"R4\",\"agency_licence_status\":\"valid\"");
+  rank(sk, 0, false);
+  assert_null(find(vBanned));
+  assert_null(find(vLapsed));
+  assert_non_null(find(vGood));
+  assert_non_null(find(vTwin));   /* two countries' licences: the filed status stands */
+  exec("DELETE FROM agency;");
+}
+
 static void test_filter_regulated(void **state) {
   (void)state;
   clear_all();
@@ -650,6 +675,7 @@ int main(void) {
     cmocka_unit_test(test_filter_open_unexpired),
     cmocka_unit_test(test_filter_country),
     cmocka_unit_test(test_filter_licence),
+    cmocka_unit_test(test_filter_licence_register),
     cmocka_unit_test(test_filter_regulated),
     cmocka_unit_test(test_occupation_component),
     cmocka_unit_test(test_skills_component),
