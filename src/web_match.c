@@ -728,7 +728,8 @@ int page_needs(Request *r) {
   int nBar = 0;
   json_array_foreach(a, i, v) {
     if (nBar + 2 > 2 * NEEDS_CHART_MAX) break;
-    const char *zGroup = arena_printf(r->arena, "%s %s %.40s", js(v, "country"), js(v, "isco"), js(v, "title"));
+    /* Country and ISCO code fit the chart's label column; the table below names the occupation. */
+    const char *zGroup = arena_printf(r->arena, "%s %s", js(v, "country"), js(v, "isco"));
     for (int s = 0; s < 2; s++) {
       ChartBar *p = &aBar[nBar++];
       memset(p, 0, sizeof *p);
