@@ -3,6 +3,7 @@
 ** See agency.h for the contract and docs/recruitment.md for formats and rules.
 */
 #include "agency.h"
+#include "jobs.h"
 #include "audit.h"
 #include "cli.h"
 #include "util.h"
@@ -809,6 +810,7 @@ static int import_run(Store *s, CsvReader *r, const char *zSource, const Princip
   rc = 0;
 import_out:
   importer_finish(&im);
+  if (rc == 0) rc = jobs_touch(s, e);   /* licence statuses filter vacancies */
   if (bOwnTx) {
     if (rc == 0) rc = store_commit(s, e);
     else store_rollback(s);
@@ -1154,6 +1156,7 @@ int agency_set_status(Store *s, const char *zLicence, const char *zCountry, cons
   }
   zDetail = xasprintf("%s -> %s (%s)", zOld, agency_status_name(st), zDecision);
   if (audit(s, who, "agency.status", zObj, zAddr, zDetail, e)) goto status_out;
+  if (jobs_touch(s, e)) goto status_out;   /* licence statuses filter vacancies */
   rc = 0;
 status_out:
   stmt_finalize(q);

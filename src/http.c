@@ -51,7 +51,13 @@ struct Server {
   StorePool *pool;
   FILE *pLog;          /* access log or NULL */
   bool bOwnLog;
+  ServerCache aCache[SERVER_CACHE__COUNT];
 };
+
+ServerCache *req_cache(Request *r, int iSlot) {
+  if (!r->srv || iSlot < 0 || iSlot >= SERVER_CACHE__COUNT) return NULL;
+  return &r->srv->aCache[iSlot];
+}
 
 /* Parsed name=value pairs of a query string or a form body. */
 typedef struct Fields {
@@ -926,6 +932,7 @@ int server_run(const ServerConfig *cfgIn, Err *e) {
   int sig = 0, rc = -1;
 
   memset(&srv, 0, sizeof srv);
+  for (int i = 0; i < SERVER_CACHE__COUNT; i++) pthread_mutex_init(&srv.aCache[i].mu, NULL);
   server_config_default(&srv.cfg);
   if (cfgIn->zDb) srv.cfg.zDb = cfgIn->zDb;
   if (cfgIn->zBind) srv.cfg.zBind = cfgIn->zBind;
@@ -1007,6 +1014,10 @@ int server_run(const ServerConfig *cfgIn, Err *e) {
   rc = 0;
 
 run_out:
+  for (int i = 0; i < SERVER_CACHE__COUNT; i++) {
+    if (srv.aCache[i].p && srv.aCache[i].xFree) srv.aCache[i].xFree(srv.aCache[i].p);
+    pthread_mutex_destroy(&srv.aCache[i].mu);
+  }
   store_pool_free(srv.pool);
   if (srv.bOwnLog) fclose(srv.pLog);
   return rc;

@@ -14,6 +14,7 @@
 #ifndef LMIS_HTTP_H
 #define LMIS_HTTP_H
 
+#include <pthread.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -165,6 +166,19 @@ typedef struct FormField {
   const char *zValue;
 } FormField;
 int form_parse(Arena *a, const char *z, size_t n, FormField **paField);
+
+/* Objects a module keeps across requests, in the server (explicit context, no
+** globals): one slot per kind, each with its own mutex. The module builds the
+** object, records in zKey what it was built from, and sets xFree; the server
+** frees it when it stops. Requests made by hand (tests) have no server: NULL. */
+enum { SERVER_CACHE_MATCH = 0, SERVER_CACHE__COUNT };
+typedef struct ServerCache {
+  pthread_mutex_t mu;
+  void *p;
+  char zKey[64];
+  void (*xFree)(void *);
+} ServerCache;
+ServerCache *req_cache(Request *r, int iSlot);
 
 /* Translate a message for this request's language. */
 const char *req_t(Request *r, const char *zMsgid);

@@ -784,7 +784,19 @@ int jobs_put_in_tx(Store *s, JobsKind k, json_t *obj, int64_t id, bool bUpsert, 
     default: rc = arrangement_put(&v, obj, id, pId); break;
   }
   val_free(&v);
+  if (rc == 0) rc = jobs_touch(s, e);
   return rc;
+}
+
+int jobs_touch(Store *s, Err *e) {
+  return store_exec(s,
+                    "INSERT INTO meta(key, value) VALUES('jobs_generation', '1') ON CONFLICT(key) DO UPDATE SET"
+                    " value = CAST(value AS INTEGER) + 1",
+                    e);
+}
+
+int64_t jobs_generation(Store *s) {
+  return store_int(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'jobs_generation'", 0);
 }
 
 int jobs_put(Store *s, JobsKind k, json_t *obj, int64_t id, int64_t accountId, int64_t *pId, Err *e) {

@@ -45,6 +45,12 @@ int jobs_put_in_tx(Store *s, JobsKind k, json_t *obj, int64_t id, bool bUpsert, 
                    Err *e);
 /* The same in its own transaction. */
 int jobs_put(Store *s, JobsKind k, json_t *obj, int64_t id, int64_t accountId, int64_t *pId, Err *e);
+/* A counter in meta (jobs_generation) that every write the matching index
+** depends on bumps, in the writer's transaction: seekers, vacancies,
+** arrangements (jobs_put_in_tx) and the agency register (agency.c). Servers
+** cache the index while it is unchanged. */
+int jobs_touch(Store *s, Err *e);
+int64_t jobs_generation(Store *s);
 /* One record in the JSON form jobs_put accepts (plus id and, for display, titles
 ** of codes in zLang). ERR_NOT_FOUND when absent. */
 json_t *jobs_get(Store *s, JobsKind k, int64_t id, const char *zLang, Err *e);

@@ -74,6 +74,38 @@ static int match_opt(Request *r, MatchOpt *o) {
   return 0;
 }
 
+static void index_free(void *p) { match_index_free(p); }
+
+/* match_query over the server's cached index, rebuilt when a write bumped the
+** jobs generation (jobs_touch) or the day changed (licences lapse by date).
+** One request at a time uses or rebuilds it. Without a server (tests): built
+** for the one query. */
+static json_t *match_cached(Request *r, bool bSeeker, int64_t id, const MatchOpt *o, Err *e) {
+  ServerCache *c = req_cache(r, SERVER_CACHE_MATCH);
+  char zKey[64], zDay[11];
+  json_t *j;
+  if (!c) return match_query(r->store, bSeeker, id, o, r->zLang, e);
+  jobs_today(zDay);
+  snprintf(zKey, sizeof zKey, "%lld@%s", (long long)jobs_generation(r->store), zDay);
+  pthread_mutex_lock(&c->mu);
+  if (!c->p || strcmp(c->zKey, zKey) != 0) {
+    MatchIndex *x = NULL;
+    if (c->p) c->xFree(c->p);
+    c->p = NULL;
+    if (match_index_build(r->store, &x, e)) {
+      pthread_mutex_unlock(&c->mu);
+      return NULL;
+    }
+    c->p = x;
+    c->xFree = index_free;
+    snprintf(c->zKey, sizeof c->zKey, "%s", zKey);
+  }
+  j = bSeeker ? match_seeker_json(r->store, c->p, id, o, r->zLang, e)
+              : match_vacancy_json(r->store, c->p, id, o, r->zLang, e);
+  pthread_mutex_unlock(&c->mu);
+  return j;
+}
+
 /* ---- API ---- */
 
 int api_match_seeker(Request *r) {
@@ -82,7 +114,7 @@ int api_match_seeker(Request *r) {
   Err e = ERR_INIT;
   if (param_id(r, 0, &id) || match_opt(r, &o)) return -1;
   if (jobs_seeker_access(r->store, &r->who, id, "match.seeker", r->zAddr, &e)) return req_fail_with(r, &e);
-  return send_or_fail(r, 200, match_query(r->store, true, id, &o, r->zLang, &e), &e);
+  return send_or_fail(r, 200, match_cached(r, true, id, &o, &e), &e);
 }
 
 /* A candidate list shows many seekers: officers only, audited as one access. */
@@ -99,7 +131,7 @@ int api_match_vacancy(Request *r) {
   Err e = ERR_INIT;
   if (param_id(r, 0, &id) || match_opt(r, &o)) return -1;
   if (candidates_access(r, id, &e)) return req_fail_with(r, &e);
-  return send_or_fail(r, 200, match_query(r->store, false, id, &o, r->zLang, &e), &e);
+  return send_or_fail(r, 200, match_cached(r, false, id, &o, &e), &e);
 }
 
 /* ?country= (alpha-2) and ?isco= (digits) for lists and needs. */
@@ -451,7 +483,7 @@ int page_jobs_me(Request *r) {
   }
   if (jobs_seeker_access(r->store, &r->who, id, "match.seeker", r->zAddr, &e)) return req_fail_with(r, &e);
   json_t *p = jobs_get(r->store, JOBS_SEEKER, id, r->zLang, &e);
-  json_t *j = p ? match_query(r->store, true, id, &o, r->zLang, &e) : NULL;
+  json_t *j = p ? match_cached(r, true, id, &o, &e) : NULL;
   if (!j) {
     json_decref(p);
     return req_fail_with(r, &e);
@@ -547,7 +579,7 @@ int page_seeker(Request *r) {
   if (param_id(r, 0, &id) || match_opt(r, &o)) return -1;
   if (jobs_seeker_access(r->store, &r->who, id, "seeker.read", r->zAddr, &e)) return req_fail_with(r, &e);
   json_t *p = jobs_get(r->store, JOBS_SEEKER, id, r->zLang, &e);
-  json_t *j = p ? match_query(r->store, true, id, &o, r->zLang, &e) : NULL;
+  json_t *j = p ? match_cached(r, true, id, &o, &e) : NULL;
   if (!j) {
     json_decref(p);
     return req_fail_with(r, &e);
@@ -644,7 +676,7 @@ int page_vacancy(Request *r) {
     json_decref(p);
     return req_fail_with(r, &e);
   }
-  json_t *j = match_query(r->store, false, id, &o, r->zLang, &e);
+  json_t *j = match_cached(r, false, id, &o, &e);
   if (!j) {
     json_decref(p);
     return req_fail_with(r, &e);

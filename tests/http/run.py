@@ -1468,6 +1468,28 @@ class TMatch(unittest.TestCase):
         page = request("GET", "/vacancies/%d" % vid, cookies=ck)
         self.assertEqual(page.status, 200)
 
+    def test_cached_index_follows_the_register(self):
+        # the server caches the matching index; a regulator's decision must reach it
+        path = os.path.join(Srv.tmp, "one-agency.csv")
+        with open(path, "w") as f:
+            f.write("licence,country,name,aliases,status,valid_from,valid_to,address,branches,decided_on,"
+                    "decision_ref,authority,reason,sanction_kind,sanction\n"
+                    "HTTP-LIC-1,NPL,Cache Test Manpower,,valid,2020-01-01,2099-12-31,,,,,,,,\n")
+        lmis("agency", "import", path, "--db", Srv.db)
+        ck, csrf = session("employment_officer")
+        h = {"X-CSRF-Token": csrf}
+        body = {"ref": "HTTP-LIC", "employer": "Test", "country": "DE", "isco": "7212", "valid_until": "2099-01-01",
+                "agency_licence": "HTTP-LIC-1"}
+        r = request("POST", "/api/v1/vacancies", body, headers=h, cookies=ck)
+        self.assertEqual(r.status, 201, r)
+        vid = r.json()["id"]
+        before = request("GET", "/api/v1/match/vacancies/%d?top=1" % vid, cookies=ck).json()
+        self.assertFalse(before["vacancy"]["licence_not_valid"], before["vacancy"])
+        lmis("agency", "status", "HTTP-LIC-1", "--set", "banned", "--decision", "HTTP-TEST-1", "--reason", "test",
+             "--db", Srv.db)
+        after = request("GET", "/api/v1/match/vacancies/%d?top=1" % vid, cookies=ck).json()
+        self.assertTrue(after["vacancy"]["licence_not_valid"], after["vacancy"])
+
     def test_needs(self):
         r = request("GET", "/api/v1/needs?isco=1&date=2026-12-01")
         self.assertEqual(r.status, 200)
