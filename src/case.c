@@ -118,14 +118,21 @@ static bool date_ok(const char *z) {
   return d <= aDays[m - 1] + (m == 2 && leap(y));
 }
 
-static int code_exists(Store *s, const char *zSql, const char *zCode, Err *e) {
+/* Run zSql (a literal with one parameter :c) for zCode: 1 when it returns a
+** row (its first column into *pId when pId), 0 when none, -1 on error. */
+static int lookup(Store *s, const char *zSql, const char *zCode, int64_t *pId, Err *e) {
   Stmt *q = store_prepare(s, zSql, e);
   int rc;
   if (!q) return -1;
   stmt_bind_text(q, ":c", zCode);
   rc = stmt_step(q, e);
+  if (rc == 1 && pId) *pId = stmt_int(q, 0);
   stmt_finalize(q);
   return rc;
+}
+
+static int code_exists(Store *s, const char *zSql, const char *zCode, Err *e) {
+  return lookup(s, zSql, zCode, NULL, e);
 }
 
 /* The validated complaint. Strings point into the JSON input. */
@@ -521,7 +528,6 @@ json_fail:
 json_t *case_track(Store *s, const char *zReceipt, const char *zAddr, Err *e) {
   Pii pii;
   char zHash[33];
-  Stmt *q;
   int64_t id = 0;
   int rc;
   json_t *j = NULL;
@@ -535,12 +541,7 @@ json_t *case_track(Store *s, const char *zReceipt, const char *zAddr, Err *e) {
   if (pii_open(s, 0, &pii, e)) return NULL;
   receipt_hash(&pii, zReceipt, zHash);
   if (store_begin(s, e)) goto track_out;
-  q = store_prepare(s, "SELECT id FROM complaint WHERE receipt_hash = :h", e);
-  if (!q) goto track_rollback;
-  stmt_bind_text(q, ":h", zHash);
-  rc = stmt_step(q, e);
-  if (rc == 1) id = stmt_int(q, 0);
-  stmt_finalize(q);
+  rc = lookup(s, "SELECT id FROM complaint WHERE receipt_hash = :c", zHash, &id, e);
   if (rc < 0) goto track_rollback;
   if (rc == 0) {
     err_set(e, ERR_NOT_FOUND, "no complaint has this receipt code");
@@ -715,12 +716,8 @@ json_t *case_act(Store *s, const Principal *who, int64_t id, json_t *jAct, const
       err_set(e, ERR_CONFLICT, "the case is closed");
       goto act_rollback;
     }
-    q = store_prepare(s, "SELECT id FROM account WHERE username = :u AND role = 'labour_inspector' AND disabled = 0", e);
-    if (!q) goto act_rollback;
-    stmt_bind_text(q, ":u", zTo);
-    rc = stmt_step(q, e);
-    if (rc == 1) idTo = stmt_int(q, 0);
-    stmt_finalize(q);
+    rc = lookup(s, "SELECT id FROM account WHERE username = :c AND role = 'labour_inspector' AND disabled = 0", zTo,
+                &idTo, e);
     if (rc < 0) goto act_rollback;
     if (rc == 0) {
       bad(e, "/to", "no active labour inspector named \"%.64s\"", zTo);

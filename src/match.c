@@ -238,6 +238,22 @@ static uint8_t rec_code(const char *z) {
   return MATCH_REC_NONE;   /* refused */
 }
 
+
+/* Two-letter codes in sorted order (find2 bisects them); zCount and zList are
+** the caller's SQL literals. */
+static int load_codes(Store *s, const char *zCount, const char *zList, char (**paz)[3], int *pn, Err *e) {
+  int n = 0, nMax = (int)store_int(s, zCount, 0), rc;
+  char(*az)[3] = xcalloc((size_t)nMax + 1, 3);
+  Stmt *q;
+  *paz = az;
+  *pn = 0;
+  q = store_prepare(s, zList, e);
+  if (!q) return -1;
+  while ((rc = stmt_step(q, e)) == 1 && n < nMax) snprintf(az[n++], 3, "%s", stmt_text(q, 0));
+  stmt_finalize(q);
+  *pn = n;
+  return rc < 0 ? -1 : 0;
+}
 static int load_reference(Store *s, MatchIndex *x, Err *e) {
   Stmt *q;
   int rc, n;
@@ -262,25 +278,11 @@ static int load_reference(Store *s, MatchIndex *x, Err *e) {
   if (rc < 0) return -1;
   x->nUnit = n;
 
-  x->nCountry = (int)store_int(s, "SELECT count(*) FROM country", 0);
-  x->azCountry = xcalloc((size_t)x->nCountry + 1, 3);
-  q = store_prepare(s, "SELECT alpha2 FROM country ORDER BY alpha2", e);
-  if (!q) return -1;
-  n = 0;
-  while ((rc = stmt_step(q, e)) == 1 && n < x->nCountry) snprintf(x->azCountry[n++], 3, "%s", stmt_text(q, 0));
-  stmt_finalize(q);
-  if (rc < 0) return -1;
-  x->nCountry = n;
-
-  x->nLang = (int)store_int(s, "SELECT count(*) FROM language", 0);
-  x->azLang = xcalloc((size_t)x->nLang + 1, 3);
-  q = store_prepare(s, "SELECT alpha2 FROM language ORDER BY alpha2", e);
-  if (!q) return -1;
-  n = 0;
-  while ((rc = stmt_step(q, e)) == 1 && n < x->nLang) snprintf(x->azLang[n++], 3, "%s", stmt_text(q, 0));
-  stmt_finalize(q);
-  if (rc < 0) return -1;
-  x->nLang = n;
+  if (load_codes(s, "SELECT count(*) FROM country", "SELECT alpha2 FROM country ORDER BY alpha2", &x->azCountry,
+                 &x->nCountry, e) ||
+      load_codes(s, "SELECT count(*) FROM language", "SELECT alpha2 FROM language ORDER BY alpha2", &x->azLang,
+                 &x->nLang, e))
+    return -1;
   x->nSkillWords = (int)(store_int(s, "SELECT coalesce(max(id), 0) FROM esco_skill", 0) / 64 + 1);
   return 0;
 }
