@@ -5,8 +5,9 @@
 set -eu
 build_pkgs="gcc make meson ninja-build pkg-config python3 gettext libsqlite3-dev libmicrohttpd-dev
   libjansson-dev libsodium-dev zlib1g-dev libutf8proc-dev libxml2-dev
-  libstemmer-dev"
+  libstemmer-dev libcurl4-gnutls-dev"
 # libstemmer-dev: Snowball stemmers for English/French/Spanish search of agreements (src/agreement.c)
+# libcurl4-gnutls-dev: case notifications (src/notify.c): libcurl does SMTP with STARTTLS and HTTPS to SMS gateways
 test_pkgs="libcmocka-dev libxml2-utils clang libclang-rt-14-dev chromium nodejs npm curl"
 pkgs=$build_pkgs
 [ "${1:-build}" = test ] && pkgs="$build_pkgs $test_pkgs"

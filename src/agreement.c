@@ -1244,6 +1244,26 @@ static int check_code_arg(const char *z, const char *const *az, const char *zWha
 static json_t *practice_rows(Store *s, const char *zFts, const char *zText, const char *zCountry, int nLimit,
                              const char *zOpen, const char *zClose, Err *e);
 
+/* The FTS query for a search text (*pzFts NULL when there is none; the caller
+** frees it); -1 with the error on parameter "q" when the text is not UTF-8, too
+** long, or has no word (zExample: what the hint suggests typing, or NULL). */
+static int search_text(const char *zText, const char *zExample, char **pzFts, Err *e) {
+  *pzFts = NULL;
+  if (!zText || !*zText) return 0;
+  if (!utf8_valid_text(zText, strlen(zText)) || strlen(zText) > 1000) {
+    err_set(e, ERR_INVALID, "the search text must be UTF-8 text of at most 1000 bytes");
+    err_where(e, "q");
+    return -1;
+  }
+  if (!(*pzFts = repo_fts_query(zText))) {
+    err_set(e, ERR_INVALID, "nothing to search for in \"%s\"", zText);
+    if (zExample) err_hint(e, "type at least one word, e.g. %s", zExample);
+    err_where(e, "q");
+    return -1;
+  }
+  return 0;
+}
+
 json_t *agreement_search(Store *s, const AgreementQuery *pq, Err *e) {
   SearchBind b;
   char *zFts = NULL;
@@ -1254,20 +1274,7 @@ json_t *agreement_search(Store *s, const AgreementQuery *pq, Err *e) {
   const char *zOpen = pq->zOpen ? pq->zOpen : "[", *zClose = pq->zClose ? pq->zClose : "]";
   memset(&b, 0, sizeof b);
   if (nLimit > SEARCH_MAX) nLimit = SEARCH_MAX;
-  if (pq->zText && *pq->zText) {
-    if (!utf8_valid_text(pq->zText, strlen(pq->zText)) || strlen(pq->zText) > 1000) {
-      err_set(e, ERR_INVALID, "the search text must be UTF-8 text of at most 1000 bytes");
-      err_where(e, "q");
-      return NULL;
-    }
-    zFts = repo_fts_query(pq->zText);
-    if (!zFts) {
-      err_set(e, ERR_INVALID, "nothing to search for in \"%s\"", pq->zText);
-      err_hint(e, "type at least one word, e.g. domestic workers");
-      err_where(e, "q");
-      return NULL;
-    }
-  }
+  if (search_text(pq->zText, "domestic workers", &zFts, e)) return NULL;
   if (check_code_arg(pq->zType, azType, "agreement type", e)) { err_where(e, "type"); goto search_out; }
   if (check_code_arg(pq->zStatus, azStatus, "status", e)) { err_where(e, "status"); goto search_out; }
   if (pq->zCountry) {
@@ -1402,18 +1409,7 @@ json_t *practice_search(Store *s, const char *zText, const char *zCountry, int n
   json_t *a;
   if (nLimit <= 0) nLimit = SEARCH_DEFAULT;
   if (nLimit > SEARCH_MAX) nLimit = SEARCH_MAX;
-  if (zText && *zText) {
-    if (!utf8_valid_text(zText, strlen(zText)) || strlen(zText) > 1000) {
-      err_set(e, ERR_INVALID, "the search text must be UTF-8 text of at most 1000 bytes");
-      err_where(e, "q");
-      return NULL;
-    }
-    if (!(zFts = repo_fts_query(zText))) {
-      err_set(e, ERR_INVALID, "nothing to search for in \"%s\"", zText);
-      err_where(e, "q");
-      return NULL;
-    }
-  }
+  if (search_text(zText, NULL, &zFts, e)) return NULL;
   if (zCountry && repo_country(s, zCountry, zC, e)) {
     free(zFts);
     return NULL;
@@ -1448,6 +1444,227 @@ json_t *practice_get(Store *s, const char *zRef, Err *e) {
     err_hint(e, "`lmis practice list` lists them");
   }
   stmt_finalize(q);
+  return j;
+}
+
+/* ---- good practices on the web: filtered, paged, faceted; related agreements ---- */
+
+/* The practices matching a PracticeQuery, bound by bind_practice_query: m holds the
+** full-text matches with their bm25 score (title 10, body 1, stems 2), hits the
+** practices passing every filter. */
+#define PRACTICE_HITS \
+  "WITH m AS MATERIALIZED (SELECT ref, bm25(repo_fts, 0.0, 0.0, 10.0, 1.0, 2.0) AS score FROM repo_fts" \
+  "  WHERE :q IS NOT NULL AND repo_fts MATCH :q AND kind = 'practice')," \
+  " hits AS (SELECT p.id, m.score FROM practice p LEFT JOIN m ON m.ref = p.ref" \
+  "  WHERE (:q IS NULL OR m.ref IS NOT NULL)" \
+  "    AND (:country IS NULL OR EXISTS(SELECT 1 FROM practice_country c WHERE c.practice_id = p.id AND c.country = :country))" \
+  "    AND (:theme IS NULL OR p.theme = :theme)" \
+  "    AND (:mflm IS NULL OR EXISTS(SELECT 1 FROM json_each(p.mflm) WHERE value = :mflm))" \
+  "    AND (:region IS NULL OR p.regional_body = :region)" \
+  "    AND (:year IS NULL OR p.year = :year)) "
+
+/* A country's name in zLang (English when the catalogue has none). */
+#define COUNTRY_NAME(k) \
+  "CASE :lang WHEN 'fr' THEN coalesce(" k ".name_fr, " k ".name_en) WHEN 'es' THEN coalesce(" k ".name_es, " k \
+  ".name_en) ELSE " k ".name_en END"
+
+typedef struct PracticeBind {
+  const char *zFts, *zCountry, *zTheme, *zMflm, *zRegion, *zLang;
+  int year;
+} PracticeBind;
+
+static void bind_practice_query(Stmt *q, const PracticeBind *b) {
+  stmt_bind_text(q, ":q", b->zFts);
+  stmt_bind_text(q, ":country", b->zCountry);
+  stmt_bind_text(q, ":theme", b->zTheme);
+  stmt_bind_text(q, ":mflm", b->zMflm);
+  stmt_bind_text(q, ":region", b->zRegion);
+  if (b->year) stmt_bind_int(q, ":year", b->year); else stmt_bind_null(q, ":year");
+}
+
+/* A short filter text: valid UTF-8 of at most 512 bytes, else an error at zWhere. */
+static int practice_filter_ok(const char *z, const char *zWhere, Err *e) {
+  if (!z || (utf8_valid_text(z, strlen(z)) && strlen(z) <= MAX_SHORT)) return 0;
+  err_set(e, ERR_INVALID, "%s must be UTF-8 text of at most 512 bytes", zWhere);
+  err_where(e, "%s", zWhere);
+  return -1;
+}
+
+/* {value: count} for a two-column query over the hits ({value: text} when bText; the
+** query then names countries in :lang). */
+static json_t *practice_facet(Store *s, const char *zSql, const PracticeBind *b, bool bText, Err *e) {
+  Stmt *q = store_prepare(s, zSql, e);
+  json_t *o;
+  int rc;
+  if (!q) return NULL;
+  bind_practice_query(q, b);
+  if (bText) stmt_bind_text(q, ":lang", b->zLang ? b->zLang : "en");
+  o = json_object();
+  while ((rc = stmt_step(q, e)) == 1)
+    if (stmt_text(q, 0))
+      json_object_set_new(o, stmt_text(q, 0), bText ? jtext(stmt_text(q, 1)) : json_integer(stmt_int(q, 1)));
+  stmt_finalize(q);
+  if (rc < 0) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *practice_query(Store *s, const PracticeQuery *pq, Err *e) {
+  PracticeBind b;
+  char zC[3];
+  char *zFts = NULL;
+  json_t *j = NULL, *aRes = NULL, *pFacets = NULL, *pNames = NULL;
+  Stmt *q = NULL;
+  int rc, nLimit = pq->nLimit > 0 ? pq->nLimit : SEARCH_DEFAULT;
+  const char *zOpen = pq->zOpen ? pq->zOpen : "[", *zClose = pq->zClose ? pq->zClose : "]";
+  memset(&b, 0, sizeof b);
+  if (nLimit > SEARCH_MAX) nLimit = SEARCH_MAX;
+  if (search_text(pq->zText, "pre-departure orientation", &zFts, e)) return NULL;
+  if (pq->zCountry) {
+    if (repo_country(s, pq->zCountry, zC, e)) { err_where(e, "country"); goto pq_out; }
+    b.zCountry = zC;
+  }
+  if (pq->zMflm && !mflm_ok(NULL, pq->zMflm)) {
+    err_set(e, ERR_INVALID, "unknown principle area \"%s\"", pq->zMflm);
+    err_hint(e, "the Multilateral Framework's principle areas are I to IX");
+    err_where(e, "mflm");
+    goto pq_out;
+  }
+  if (practice_filter_ok(pq->zTheme, "theme", e) || practice_filter_ok(pq->zRegion, "regional_body", e)) goto pq_out;
+  if (pq->year && (pq->year < 1900 || pq->year > 2200)) {
+    err_set(e, ERR_INVALID, "year must be from 1900 to 2200");
+    err_where(e, "year");
+    goto pq_out;
+  }
+  b.zFts = zFts;
+  b.zTheme = pq->zTheme;
+  b.zMflm = pq->zMflm;
+  b.zRegion = pq->zRegion;
+  b.year = pq->year;
+  b.zLang = pq->zLang;
+
+  q = store_prepare(s, PRACTICE_HITS
+    "SELECT p.ref, p.title_en, p.theme, p.mflm, p.year, p.regional_body, p.lang, p.description, p.evidence,"
+    " (SELECT json_group_array(json_object('alpha2', k.alpha2, 'alpha3', k.alpha3, 'name', k.name)) FROM"
+    "   (SELECT c.alpha2, c.alpha3, " COUNTRY_NAME("c") " AS name FROM practice_country pc"
+    "    JOIN country c ON c.alpha2 = pc.country WHERE pc.practice_id = p.id ORDER BY 3) k),"
+    " h.score FROM hits h JOIN practice p ON p.id = h.id"
+    " ORDER BY CASE WHEN :q IS NULL THEN 0 ELSE h.score END, p.year IS NULL, p.year DESC, p.ref"
+    " LIMIT :limit OFFSET :offset", e);
+  if (!q) goto pq_out;
+  bind_practice_query(q, &b);
+  stmt_bind_text(q, ":lang", b.zLang ? b.zLang : "en");
+  stmt_bind_int(q, ":limit", nLimit);
+  stmt_bind_int(q, ":offset", pq->nOffset > 0 ? pq->nOffset : 0);
+  aRes = json_array();
+  while ((rc = stmt_step(q, e)) == 1) {
+    char *zBody = body_of(stmt_text(q, 7), stmt_text(q, 8));
+    char *zSnip = repo_snippet(zBody, stmt_text(q, 6), pq->zText, 28, zOpen, zClose);
+    json_t *r = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o}", "id", stmt_text(q, 0), "title",
+                          stmt_text(q, 1), "theme", stmt_text(q, 2), "mflm", json_loads(stmt_text(q, 3), 0, NULL),
+                          "year", stmt_is_null(q, 4) ? json_null() : json_integer(stmt_int(q, 4)), "regional_body",
+                          jtext(stmt_text(q, 5)), "lang", stmt_text(q, 6), "snippet", zSnip, "countries",
+                          json_loads(stmt_text(q, 9), 0, NULL));
+    json_object_set_new(r, "score", stmt_is_null(q, 10) ? json_null() : json_real(-stmt_double(q, 10)));
+    json_array_append_new(aRes, r);
+    free(zBody);
+    free(zSnip);
+  }
+  stmt_finalize(q);
+  q = NULL;
+  if (rc < 0) goto pq_out;
+
+  pFacets = json_object();
+  static const struct { const char *zName, *zSql; } aFacet[] = {
+    {"theme", PRACTICE_HITS "SELECT p.theme, count(*) FROM hits h JOIN practice p ON p.id = h.id GROUP BY 1 ORDER BY 2 DESC, 1"},
+    {"country", PRACTICE_HITS "SELECT c.country, count(*) FROM hits h JOIN practice_country c ON c.practice_id = h.id"
+                " GROUP BY 1 ORDER BY 2 DESC, 1"},
+    {"mflm", PRACTICE_HITS "SELECT j.value, count(*) FROM hits h JOIN practice p ON p.id = h.id, json_each(p.mflm) j"
+             " GROUP BY 1 ORDER BY instr(',I,II,III,IV,V,VI,VII,VIII,IX,', ',' || j.value || ',')"},
+    {"regional_body", PRACTICE_HITS "SELECT p.regional_body, count(*) FROM hits h JOIN practice p ON p.id = h.id"
+                      " WHERE p.regional_body IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"},
+    {"year", PRACTICE_HITS "SELECT CAST(p.year AS TEXT), count(*) FROM hits h JOIN practice p ON p.id = h.id"
+             " WHERE p.year IS NOT NULL GROUP BY p.year ORDER BY p.year DESC"},
+  };
+  for (size_t i = 0; i < COUNT(aFacet); i++) {
+    json_t *f = practice_facet(s, aFacet[i].zSql, &b, false, e);
+    if (!f) goto pq_out;
+    json_object_set_new(pFacets, aFacet[i].zName, f);
+  }
+  /* the names of the countries in the country facet, in zLang */
+  pNames = practice_facet(s, PRACTICE_HITS "SELECT c.alpha2, " COUNTRY_NAME("c") " FROM country c WHERE c.alpha2 IN"
+                             " (SELECT pc.country FROM hits h JOIN practice_country pc ON pc.practice_id = h.id)", &b, true, e);
+  if (!pNames) goto pq_out;
+  q = store_prepare(s, PRACTICE_HITS "SELECT count(*) FROM hits", e);
+  if (!q) goto pq_out;
+  bind_practice_query(q, &b);
+  if (stmt_step(q, e) != 1) goto pq_out;
+  j = json_pack("{s:o, s:o, s:I, s:i, s:i, s:O, s:O, s:O}", "query", jtext(pq->zText), "fts_query", jtext(zFts),
+                "total", (json_int_t)stmt_int(q, 0), "limit", nLimit, "offset", pq->nOffset > 0 ? pq->nOffset : 0,
+                "results", aRes, "facets", pFacets, "country_names", pNames);
+pq_out:
+  stmt_finalize(q);
+  json_decref(aRes);
+  json_decref(pFacets);
+  json_decref(pNames);
+  free(zFts);
+  return j;
+}
+
+json_t *practice_related(Store *s, const char *zRef, const char *zLang, int nLimit, Err *e) {
+  Stmt *q;
+  json_t *aC = NULL, *aA = NULL, *j = NULL;
+  int64_t id = -1;
+  int rc;
+  if (nLimit <= 0 || nLimit > SEARCH_MAX) nLimit = SEARCH_DEFAULT;
+  if (!(q = store_prepare(s, "SELECT id FROM practice WHERE ref = :ref", e))) return NULL;
+  stmt_bind_text(q, ":ref", zRef ? zRef : "");
+  rc = stmt_step(q, e);
+  if (rc == 1) id = stmt_int(q, 0);
+  stmt_finalize(q);
+  if (rc == 0) {
+    err_set(e, ERR_NOT_FOUND, "no good practice with id %s", zRef ? zRef : "");
+    err_hint(e, "`lmis practice list` lists them");
+  }
+  if (rc != 1) return NULL;
+  if (!(q = store_prepare(s, "SELECT c.alpha2, c.alpha3, " COUNTRY_NAME("c") " FROM practice_country pc"
+                             " JOIN country c ON c.alpha2 = pc.country WHERE pc.practice_id = :id ORDER BY 3", e)))
+    return NULL;
+  stmt_bind_int(q, ":id", id);
+  stmt_bind_text(q, ":lang", zLang ? zLang : "en");
+  aC = json_array();
+  while ((rc = stmt_step(q, e)) == 1)
+    json_array_append_new(aC, json_pack("{s:s, s:s, s:s}", "alpha2", stmt_text(q, 0), "alpha3", stmt_text(q, 1),
+                                        "name", stmt_text(q, 2)));
+  stmt_finalize(q);
+  if (rc < 0) goto rel_out;
+  /* Agreements one of whose parties is a country of the practice, or under the same
+  ** regional body; in force first, then newest. */
+  q = store_prepare(s,
+    "SELECT a.ref, a.title_en, a.type, a.status, a.date_signed,"
+    "  CASE WHEN EXISTS(SELECT 1 FROM agreement_party ap JOIN practice_country pc ON pc.country = ap.country"
+    "    WHERE ap.agreement_id = a.id AND pc.practice_id = :id) THEN 'country' ELSE 'regional' END"
+    " FROM agreement a, practice p WHERE p.id = :id"
+    "  AND (EXISTS(SELECT 1 FROM agreement_party ap JOIN practice_country pc ON pc.country = ap.country"
+    "        WHERE ap.agreement_id = a.id AND pc.practice_id = :id)"
+    "   OR (p.regional_body IS NOT NULL AND a.regional_body = p.regional_body))"
+    " ORDER BY a.status <> 'in force', a.date_signed IS NULL, a.date_signed DESC, a.ref LIMIT :limit", e);
+  if (!q) goto rel_out;
+  stmt_bind_int(q, ":id", id);
+  stmt_bind_int(q, ":limit", nLimit);
+  aA = json_array();
+  while ((rc = stmt_step(q, e)) == 1)
+    json_array_append_new(aA, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", stmt_text(q, 0), "title",
+                                        stmt_text(q, 1), "type", stmt_text(q, 2), "status", stmt_text(q, 3),
+                                        "date_signed", jtext(stmt_text(q, 4)), "via", stmt_text(q, 5)));
+  stmt_finalize(q);
+  if (rc < 0) goto rel_out;
+  j = json_pack("{s:s, s:O, s:O}", "id", zRef, "countries", aC, "agreements", aA);
+rel_out:
+  json_decref(aC);
+  json_decref(aA);
   return j;
 }
 

@@ -109,6 +109,33 @@ json_t *r86_model(Store *s, Err *e);
 /* {total, results:[{id, title, theme, mflm, countries, year, snippet?}]}, zText NULL lists all. */
 json_t *practice_search(Store *s, const char *zText, const char *zCountry, int nLimit, Err *e);
 json_t *practice_get(Store *s, const char *zRef, Err *e);
+
+/* Good practices for the web pages: free text (the same stemmed search as the
+** agreements), filters, paging and facets. */
+typedef struct PracticeQuery {
+  const char *zText;       /* free text, or NULL for all */
+  const char *zCountry;    /* ISO alpha-2 or alpha-3 */
+  const char *zTheme;      /* a theme exactly as stored, e.g. "skills recognition" */
+  const char *zMflm;       /* a principle area of the Multilateral Framework, I to IX */
+  const char *zRegion;     /* a regional body exactly as stored, e.g. "MERCOSUR" */
+  int year;                /* 0 for any */
+  int nLimit;              /* 1..100, 0 = 20 */
+  int nOffset;
+  const char *zLang;       /* language of country names: en, fr, es (NULL: en) */
+  const char *zOpen, *zClose;  /* snippet markers, NULL for "[" "]" */
+} PracticeQuery;
+
+/* New object {query, fts_query, total, limit, offset, results:[{id, title, theme,
+** mflm, year, regional_body, lang, snippet, countries:[{alpha2, alpha3, name}],
+** score}], facets:{theme, country, mflm, regional_body, year: {value: count}},
+** country_names:{alpha2: name}}. Ranked by bm25 with text, else newest year first.
+** Facet counts cover every match. Errors name the parameter (q, country, mflm, ...). */
+json_t *practice_query(Store *s, const PracticeQuery *q, Err *e);
+/* New object {id, countries:[{alpha2, alpha3, name (in zLang)}], agreements:[{id,
+** title, type, status, date_signed, via: "country" | "regional"}]}: the agreements a
+** country of the practice is party to, or under the practice's regional body; in
+** force first, then newest; at most nLimit (0 = 20). ERR_NOT_FOUND for an unknown id. */
+json_t *practice_related(Store *s, const char *zRef, const char *zLang, int nLimit, Err *e);
 /* {instruments:[{code, title}], countries:[{alpha2, name, ratifications:{CODE:{status,
 ** year, date, exclusions}}}], coverage:{CODE:{complete, as_of}}}; zCountry and
 ** zInstrument narrow it. Countries with no ratification held are left out. */

@@ -9,6 +9,7 @@
 ** server's threads and restarts and need no shared mutable state.
 */
 #include "auth.h"
+#include "notify.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -231,6 +232,26 @@ int auth_user_disable(Store *s, const char *zUser, Err *e) {
   rc = account_update(s, "UPDATE account SET disabled = 1 WHERE username = :user", zUser, NULL, e);
   if (rc == 0) rc = sessions_end_for(s, zUser, e);
   if (rc == 0) rc = audit(s, NULL, "account.disable", zUser, NULL, NULL, e);
+  if (rc == 0) rc = store_commit(s, e);
+  if (rc) store_rollback(s);
+  return rc;
+}
+
+/* The account's email for case notifications (notify.c), or none when zEmail is
+** NULL. A work address, stored in clear like the username; audited. */
+int auth_user_set_email(Store *s, const char *zUser, const char *zEmail, Err *e) {
+  int rc;
+  if (zEmail && !notify_email_ok(zEmail)) {
+    err_set(e, ERR_USAGE, "not an email address lmis can write to: \"%.80s\"", zEmail);
+    err_hint(e, "a plain address such as name@example.org (ASCII, no spaces or angle brackets)");
+    return -1;
+  }
+  if (store_begin(s, e)) return -1;
+  /* account_update binds its second value as :hash. */
+  rc = account_update(s, zEmail ? "UPDATE account SET email = :hash WHERE username = :user"
+                                : "UPDATE account SET email = NULL WHERE username = :user",
+                      zUser, zEmail, e);
+  if (rc == 0) rc = audit(s, NULL, "account.email", zUser, NULL, zEmail ? "set" : "cleared", e);
   if (rc == 0) rc = store_commit(s, e);
   if (rc) store_rollback(s);
   return rc;

@@ -32,6 +32,9 @@ int auth_user_add(Store *s, const char *zUser, const char *zDisplay, Role role, 
                   int64_t *pId, Err *e);
 int auth_user_set_password(Store *s, const char *zUser, const char *zPassword, Err *e);
 int auth_user_disable(Store *s, const char *zUser, Err *e);
+/* Set (or with zEmail NULL clear) the email an account gets case notifications
+** at; ERR_USAGE when it is not a plain address, ERR_NOT_FOUND. Audited. */
+int auth_user_set_email(Store *s, const char *zUser, const char *zEmail, Err *e);
 
 /* Check credentials with rate limiting per account and per address. On success
 ** creates a session and returns its token and CSRF token (caller frees both). */

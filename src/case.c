@@ -8,6 +8,7 @@
 */
 #include "case.h"
 #include "audit.h"
+#include "notify.h"
 #include "pii.h"
 #include "util.h"
 
@@ -358,6 +359,8 @@ json_t *case_file(Store *s, const Principal *who, const char *zAddr, json_t *jIn
   if (rc) goto file_rollback;
   id = store_last_id(s);
   if (add_event(s, &pii, id, who, "filed", NULL, "received", NULL, true, e)) goto file_rollback;
+  /* The receipt goes out only to a complainant who chose email or phone (notify.c). */
+  if (notify_case_received(s, &pii, id, zReceipt, e)) goto file_rollback;
   if (audit_case(s, who, "case.file", id, zAddr, NULL, e)) goto file_rollback;
   if (store_commit(s, e)) goto file_rollback;
   free(pBox);
@@ -739,6 +742,8 @@ json_t *case_act(Store *s, const Principal *who, int64_t id, json_t *jAct, const
     if (add_event(s, &pii, id, who, "assigned", case_azState[iState],
                   iState == ST_RECEIVED ? "assigned" : case_azState[iState], zNote, false, e))
       goto act_rollback;
+    if (notify_case_assigned(s, &pii, id, e) || (iState == ST_RECEIVED && notify_case_state(s, &pii, id, "assigned", e)))
+      goto act_rollback;
   } else if (strcmp(zAction, "transition") == 0 || strcmp(zAction, "refer") == 0) {
     const char *zState = NULL, *zOutcome = NULL, *zAmount = NULL, *zCur = NULL, *zCountry = NULL;
     int iTo;
@@ -811,6 +816,8 @@ json_t *case_act(Store *s, const Principal *who, int64_t id, json_t *jAct, const
     if (add_event(s, &pii, id, who, zCountry ? "referred" : "state", case_azState[iState], case_azState[iTo], zNote,
                   json_is_true(json_object_get(jAct, "visible")), e))
       goto act_rollback;
+    /* The complainant is told the new public status, never the note. */
+    if (notify_case_state(s, &pii, id, case_azState[iTo], e)) goto act_rollback;
     if (zCountry) jRef = json_string(zCountry);
   } else {
     if (add_event(s, &pii, id, who, "note", NULL, NULL, zNote, json_is_true(json_object_get(jAct, "visible")), e))
@@ -952,9 +959,23 @@ json_t *case_stats(Store *s, const char *zBy, int nMin, Err *e) {
 
 int case_escalate(Store *s, int64_t now, int *pn, Err *e) {
   Stmt *q;
-  int rc;
+  int rc, nId = 0, nAlloc = 0;
+  int64_t *aId = NULL;
   *pn = 0;
   if (store_begin(s, e)) return -1;
+  /* The cases about to be escalated, for their notices (notify.c). */
+  q = store_prepare(s,
+                    "SELECT id FROM complaint WHERE deadline IS NOT NULL AND deadline < :now AND escalated = 0"
+                    " AND state <> 'closed' ORDER BY id",
+                    e);
+  if (!q) goto esc_fail;
+  stmt_bind_int(q, ":now", now);
+  while ((rc = stmt_step(q, e)) == 1) {
+    if (nId == nAlloc) aId = xrealloc(aId, sizeof(int64_t) * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 16));
+    aId[nId++] = stmt_int(q, 0);
+  }
+  stmt_finalize(q);
+  if (rc < 0) goto esc_fail;
   q = store_prepare(s,
                     "INSERT INTO complaint_event(complaint_id, at, kind, state_from, state_to, visible)"
                     " SELECT id, :now, 'escalated', state, state, 0 FROM complaint"
@@ -974,9 +995,20 @@ int case_escalate(Store *s, int64_t now, int *pn, Err *e) {
   stmt_bind_int(q, ":now", now);
   rc = stmt_run(q, e);
   stmt_finalize(q);
-  if (rc || store_commit(s, e)) goto esc_fail;
+  if (rc) goto esc_fail;
+  if (nId > 0) {
+    Pii pii;
+    if (pii_open(s, 0, &pii, e)) goto esc_fail;
+    for (int i = 0; i < nId && rc == 0; i++) rc = notify_case_escalated(s, &pii, aId[i], e);
+    pii_close(&pii);
+    if (rc) goto esc_fail;
+  }
+  if (store_commit(s, e)) goto esc_fail;
+  free(aId);
   return 0;
 esc_fail:
+  free(aId);
+  *pn = 0;
   store_rollback(s);
   return -1;
 }

@@ -7,6 +7,8 @@
 ** only the inspector assigned and the complainant read a case. Every function
 ** that touches a case checks policy_check_case (policy.c) and writes the audit
 ** log before it returns anything; identities and free text are encrypted (pii.h).
+** Filing, assigning and changing the state of a case queue notifications
+** (notify.h) in the same transaction as the change.
 **
 ** Ownership: returned json_t are new references owned by the caller.
 ** Functions return NULL / -1 with e set on failure; nothing is changed then.
@@ -64,8 +66,9 @@ json_t *case_search(Store *s, const Principal *who, const char *zKind, const cha
 ** when a single suppressed cell could be recovered from the total). */
 json_t *case_stats(Store *s, const char *zBy, int nMin, Err *e);
 
-/* Mark every open case past its deadline as escalated (an event each). *pn gets
-** the number escalated. */
+/* Mark every open case past its deadline as escalated (an event each), and queue
+** the "deadline passed" notices (notify.h) in the same transaction. *pn gets the
+** number escalated. */
 int case_escalate(Store *s, int64_t now, int *pn, Err *e);
 
 /* "C-000123" for id 123, into z (at least 16 bytes). */

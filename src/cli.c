@@ -220,6 +220,18 @@ static const CliCommand aCommand[] = {
                     {"--date", "YYYY-MM-DD", "as of this date (default today, or LMIS_TODAY)"},
                     {"--lang", "L", "language of titles: en, fr or es"},
                     OPT_END}},
+  {"notify list", cmd_notify_list, "", "the notification outbox: messages about cases, their state and errors (no addresses)",
+   "notify.read", CMD_DB | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--state", "S", "only queued, sent or failed messages"},
+                    {"--limit", "N", "at most N messages, newest first (1-1000, default 50)"},
+                    OPT_END}},
+  {"notify retry", cmd_notify_retry, "ID", "queue a failed notification again, with its attempts reset",
+   "notify.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
+  {"notify run", cmd_notify_run, "", "escalate overdue cases and send due notifications (email, SMS), retrying failures",
+   "notify.manage", CMD_DB | CMD_WRITE | CMD_JSON, 0, 0,
+   (const CliOpt[]){{"--once", NULL, "one sweep, then exit (default: every --interval seconds until stopped)"},
+                    {"--interval", "SECONDS", "time between sweeps without --once (10-86400, default 60)"},
+                    OPT_END}},
   {"practice import", cmd_practice_import, "FILE.json", "import good practices (the agreement import format)",
    "agreement.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
   {"practice list", cmd_practice_list, "", "list good practices",
@@ -280,12 +292,16 @@ static const CliCommand aCommand[] = {
                     {"--access-log", "FILE", "append one line per request to FILE (- for stderr)"},
                     {"--max-body", "BYTES", "largest request body accepted (default 1048576)"},
                     {"--secure-cookies", NULL, "mark cookies Secure (when served behind TLS)"},
+                    {"--notify-interval", "SECONDS", "escalate cases and send notifications every SECONDS (default 60, 0: never)"},
                     OPT_END}},
-  {"socsec compute", cmd_socsec_compute, "FILE.json", "compute pensions across countries: totalization and pro-rata, step by step",
-   "socsec.compute", CMD_DB | CMD_JSON, 1, 1, aLangOpt},
+  {"socsec compute", cmd_socsec_compute, "FILE.json", "compute old-age, invalidity or survivors' pensions across countries, step by step",
+   "socsec.compute", CMD_DB | CMD_JSON, 1, 1,
+   (const CliOpt[]){{"--benefit", "B", "old_age (default), invalidity or survivors: sets the type of the file's \"benefit\""},
+                    {"--lang", "L", "language of the explanation: en, fr or es"},
+                    OPT_END}},
   {"socsec instruments", cmd_socsec_instruments, "", "list the social security coordination instruments configured",
    "socsec.read", CMD_DB | CMD_JSON, 0, 0, aLangOpt},
-  {"socsec schemes", cmd_socsec_schemes, "", "list the national old-age schemes configured",
+  {"socsec schemes", cmd_socsec_schemes, "", "list the national pension schemes configured (old age, invalidity, survivors)",
    "socsec.read", CMD_DB | CMD_JSON, 0, 0, aLangOpt},
   {"survey drop", cmd_survey_drop, "NAME", "delete a survey and its microdata",
    "survey.manage", CMD_DB | CMD_WRITE, 1, 1, aNoOpt},
@@ -322,9 +338,12 @@ static const CliCommand aCommand[] = {
                                        "recruitment_regulator, social_partner, immigration_officer or admin"},
                     {"--name", "TEXT", "display name"},
                     {"--password-stdin", NULL, "read the password from standard input"},
+                    {"--email", "ADDRESS", "where case notifications go (labour inspectors, administrators)"},
                     OPT_END}},
   {"user disable", cmd_user_disable, "USER", "disable an account and end its sessions and tokens",
    "account.manage", CMD_DB | CMD_WRITE, 1, 1, aNoOpt},
+  {"user email", cmd_user_email, "USER [ADDRESS]", "set the email an account gets case notifications at (none: clear it)",
+   "account.manage", CMD_DB | CMD_WRITE, 1, 2, aNoOpt},
   {"user list", cmd_user_list, "", "list accounts",
    "account.manage", CMD_DB | CMD_JSON, 0, 0, aNoOpt},
   {"user passwd", cmd_user_passwd, "USER", "set a new password for an account",
@@ -376,6 +395,16 @@ int cli_opt_int(CliCtx *c, const char *zName, long long lo, long long hi, long l
     return -1;
   }
   return 0;
+}
+
+const char *cli_str_or(json_t *o, const char *zKey, const char *zDefault) {
+  const char *z = json_string_value(json_object_get(o, zKey));
+  return z ? z : zDefault;
+}
+
+void cli_put_time(FILE *out, json_t *v) {
+  char z[32];
+  fputs(json_is_integer(v) ? utc_minute((int64_t)json_integer_value(v), z) : "-", out);
 }
 
 int cli_print_json(CliCtx *c, json_t *j) {

@@ -63,6 +63,10 @@ int cli_opt_int(CliCtx *c, const char *zName, long long lo, long long hi, long l
 
 /* Print a jansson value as indented JSON on c->out and consume it. */
 int cli_print_json(CliCtx *c, json_t *j);
+/* Member zKey of o when it is a string, else zDefault (borrowed). */
+const char *cli_str_or(json_t *o, const char *zKey, const char *zDefault);
+/* UNIX seconds v as "YYYY-MM-DD HH:MM" (UTC) on out; "-" when v is not an integer. */
+void cli_put_time(FILE *out, json_t *v);
 
 /* Run argv[1..]; returns the process exit code. */
 int cli_main(int argc, char **argv);

@@ -15,62 +15,44 @@
 #include <string.h>
 #include <time.h>
 
-static const char *str_or(json_t *o, const char *zKey, const char *zDefault) {
-  const char *z = json_string_value(json_object_get(o, zKey));
-  return z ? z : zDefault;
-}
-
-static void put_time(FILE *out, json_t *v) {
-  char z[32];
-  time_t t;
-  struct tm tm;
-  if (!json_is_integer(v)) {
-    fputs("-", out);
-    return;
-  }
-  t = (time_t)json_integer_value(v);
-  gmtime_r(&t, &tm);
-  strftime(z, sizeof z, "%Y-%m-%d %H:%M", &tm);
-  fputs(z, out);
-}
 
 /* Print a case (case_get, case_track, case_act) for people. */
 static void print_case(FILE *out, json_t *j) {
   json_t *jWho = json_object_get(j, "complainant"), *jEv = json_object_get(j, "events"), *o;
   json_t *jAmt = json_object_get(j, "amount_recovered");
   size_t i;
-  fprintf(out, "%s  %s  %s%s\n", str_or(j, "case", "?"), str_or(j, "category", "?"), str_or(j, "state", "?"),
+  fprintf(out, "%s  %s  %s%s\n", cli_str_or(j, "case", "?"), cli_str_or(j, "category", "?"), cli_str_or(j, "state", "?"),
           json_is_true(json_object_get(j, "escalated")) ? "  ESCALATED" : "");
   fprintf(out, "received     ");
-  put_time(out, json_object_get(j, "received_at"));
+  cli_put_time(out, json_object_get(j, "received_at"));
   fprintf(out, "\ndeadline     ");
-  put_time(out, json_object_get(j, "deadline"));
-  fprintf(out, "\nlanguage     %s\n", str_or(j, "language", "-"));
-  if (json_object_get(j, "assigned_to")) fprintf(out, "assigned to  %s\n", str_or(j, "assigned_to", "nobody"));
-  fprintf(out, "period       %s to %s\n", str_or(j, "occurred_from", "?"), str_or(j, "occurred_to", "?"));
-  fprintf(out, "employer     %s (%s)\n", str_or(json_object_get(j, "employer"), "name", "-"),
-          str_or(json_object_get(j, "employer"), "country", "-"));
-  fprintf(out, "agency       %s (licence %s)\n", str_or(json_object_get(j, "agency"), "name", "-"),
-          str_or(json_object_get(j, "agency"), "licence", "-"));
+  cli_put_time(out, json_object_get(j, "deadline"));
+  fprintf(out, "\nlanguage     %s\n", cli_str_or(j, "language", "-"));
+  if (json_object_get(j, "assigned_to")) fprintf(out, "assigned to  %s\n", cli_str_or(j, "assigned_to", "nobody"));
+  fprintf(out, "period       %s to %s\n", cli_str_or(j, "occurred_from", "?"), cli_str_or(j, "occurred_to", "?"));
+  fprintf(out, "employer     %s (%s)\n", cli_str_or(json_object_get(j, "employer"), "name", "-"),
+          cli_str_or(json_object_get(j, "employer"), "country", "-"));
+  fprintf(out, "agency       %s (licence %s)\n", cli_str_or(json_object_get(j, "agency"), "name", "-"),
+          cli_str_or(json_object_get(j, "agency"), "licence", "-"));
   if (json_is_true(json_object_get(j, "anonymous"))) fprintf(out, "complainant  anonymous\n");
   else if (jWho)
-    fprintf(out, "complainant  %s; passport %s; phone %s; email %s\n", str_or(jWho, "name", "-"),
-            str_or(jWho, "passport", "-"), str_or(jWho, "phone", "-"), str_or(jWho, "email", "-"));
-  fprintf(out, "contact      %s %s\n", str_or(j, "contact_method", "-"), str_or(j, "contact_detail", ""));
+    fprintf(out, "complainant  %s; passport %s; phone %s; email %s\n", cli_str_or(jWho, "name", "-"),
+            cli_str_or(jWho, "passport", "-"), cli_str_or(jWho, "phone", "-"), cli_str_or(jWho, "email", "-"));
+  fprintf(out, "contact      %s %s\n", cli_str_or(j, "contact_method", "-"), cli_str_or(j, "contact_detail", ""));
   if (json_is_object(jAmt))
-    fprintf(out, "recovered    %s %s\n", str_or(jAmt, "amount", "0"), str_or(jAmt, "currency", ""));
-  if (json_is_string(json_object_get(j, "outcome"))) fprintf(out, "outcome      %s\n", str_or(j, "outcome", ""));
+    fprintf(out, "recovered    %s %s\n", cli_str_or(jAmt, "amount", "0"), cli_str_or(jAmt, "currency", ""));
+  if (json_is_string(json_object_get(j, "outcome"))) fprintf(out, "outcome      %s\n", cli_str_or(j, "outcome", ""));
   if (json_is_string(json_object_get(j, "referral_country")))
-    fprintf(out, "referred to  %s\n", str_or(j, "referral_country", ""));
-  fprintf(out, "\n%s\n", str_or(j, "description", ""));
+    fprintf(out, "referred to  %s\n", cli_str_or(j, "referral_country", ""));
+  fprintf(out, "\n%s\n", cli_str_or(j, "description", ""));
   if (json_array_size(jEv)) fprintf(out, "\nhistory\n");
   json_array_foreach(jEv, i, o) {
     fprintf(out, "  ");
-    put_time(out, json_object_get(o, "at"));
-    fprintf(out, "  %-10s %s%s%s", str_or(o, "kind", "?"), str_or(o, "from", ""),
-            json_is_string(json_object_get(o, "from")) ? " -> " : "", str_or(o, "to", ""));
-    if (json_is_string(json_object_get(o, "by"))) fprintf(out, "  by %s", str_or(o, "by", ""));
-    if (json_is_string(json_object_get(o, "note"))) fprintf(out, "\n      %s", str_or(o, "note", ""));
+    cli_put_time(out, json_object_get(o, "at"));
+    fprintf(out, "  %-10s %s%s%s", cli_str_or(o, "kind", "?"), cli_str_or(o, "from", ""),
+            json_is_string(json_object_get(o, "from")) ? " -> " : "", cli_str_or(o, "to", ""));
+    if (json_is_string(json_object_get(o, "by"))) fprintf(out, "  by %s", cli_str_or(o, "by", ""));
+    if (json_is_string(json_object_get(o, "note"))) fprintf(out, "\n      %s", cli_str_or(o, "note", ""));
     fputc('\n', out);
   }
 }
@@ -109,7 +91,7 @@ int cmd_case_file(CliCtx *c) {
   }
   if (c->bJson) return cli_print_json(c, j);
   fprintf(c->out, "filed %s\nreceipt code %s (give it to the complainant: it is shown only once)\n",
-          str_or(j, "case", "?"), str_or(j, "receipt", "?"));
+          cli_str_or(j, "case", "?"), cli_str_or(j, "receipt", "?"));
   json_decref(j);
   return 0;
 }
@@ -127,11 +109,11 @@ static void print_rows(FILE *out, const char *zTitle, json_t *a) {
   size_t i;
   fprintf(out, "%s (%zu)\n", zTitle, json_array_size(a));
   json_array_foreach(a, i, o) {
-    fprintf(out, "  %-9s %-22s %-13s %-3s received ", str_or(o, "case", "?"), str_or(o, "category", "?"),
-            str_or(o, "state", "?"), str_or(o, "language", "?"));
-    put_time(out, json_object_get(o, "received_at"));
+    fprintf(out, "  %-9s %-22s %-13s %-3s received ", cli_str_or(o, "case", "?"), cli_str_or(o, "category", "?"),
+            cli_str_or(o, "state", "?"), cli_str_or(o, "language", "?"));
+    cli_put_time(out, json_object_get(o, "received_at"));
     fprintf(out, "  due ");
-    put_time(out, json_object_get(o, "deadline"));
+    cli_put_time(out, json_object_get(o, "deadline"));
     fprintf(out, "%s\n", json_is_true(json_object_get(o, "escalated")) ? "  ESCALATED" : "");
   }
 }
@@ -163,13 +145,13 @@ static int act(CliCtx *c, json_t *jAct) {
   if (c->bJson) return cli_print_json(c, j);
   if (json_object_get(j, "referral")) {
     fprintf(c->out, "referral package (send to the inspectorate of %s):\n",
-            str_or(json_object_get(j, "referral"), "referred_to", "?"));
+            cli_str_or(json_object_get(j, "referral"), "referred_to", "?"));
     char *z = json_dumps(json_object_get(j, "referral"), JSON_INDENT(2) | JSON_SORT_KEYS);
     fprintf(c->out, "%s\n\n", z ? z : "{}");
     free(z);
   }
   if (json_object_get(j, "events")) print_case(c->out, j);
-  else fprintf(c->out, "%s is now assigned to %s\n", str_or(j, "case", "?"), str_or(j, "assigned_to", "?"));
+  else fprintf(c->out, "%s is now assigned to %s\n", cli_str_or(j, "case", "?"), cli_str_or(j, "assigned_to", "?"));
   json_decref(j);
   return 0;
 }
@@ -208,7 +190,7 @@ int cmd_case_search(CliCtx *c) {
   if (!j) return -1;
   if (c->bJson) return cli_print_json(c, j);
   json_array_foreach(json_object_get(j, "cases"), i, o)
-    fprintf(c->out, "%s  %s  %s\n", str_or(o, "case", "?"), str_or(o, "category", "?"), str_or(o, "state", "?"));
+    fprintf(c->out, "%s  %s  %s\n", cli_str_or(o, "case", "?"), cli_str_or(o, "category", "?"), cli_str_or(o, "state", "?"));
   if (json_array_size(json_object_get(j, "cases")) == 0) fprintf(c->out, "no case of yours matches\n");
   json_decref(j);
   return 0;
@@ -222,10 +204,10 @@ int cmd_case_stats(CliCtx *c) {
   j = case_stats(c->store, cli_opt(c, "--by"), (int)nMin, &c->err);
   if (!j) return -1;
   if (c->bJson) return cli_print_json(c, j);
-  fprintf(c->out, "%-24s %s\n", str_or(j, "by", "?"), "complaints");
+  fprintf(c->out, "%-24s %s\n", cli_str_or(j, "by", "?"), "complaints");
   json_array_foreach(json_object_get(j, "cells"), i, o) {
     json_t *n = json_object_get(o, "count");
-    fprintf(c->out, "%-24s ", str_or(o, "value", "(not given)"));
+    fprintf(c->out, "%-24s ", cli_str_or(o, "value", "(not given)"));
     if (json_is_integer(n)) fprintf(c->out, "%lld\n", (long long)json_integer_value(n));
     else fprintf(c->out, "suppressed (fewer than %lld)\n", nMin);
   }

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "http.h"
 #include "keys.h"
+#include "notify.h"
 #include "refdata.h"
 #include "socsec.h"
 #include "util.h"
@@ -184,5 +185,15 @@ int cmd_serve(CliCtx *c) {
   ** server opens its own pool. */
   store_close(c->store);
   c->store = NULL;
-  return server_run(&cfg, &c->err);
+  /* Notifications and the deadline sweep run beside the server, on their own
+  ** connection, and stop with it (notify.h). */
+  {
+    NotifyWorker *pNotify = NULL;
+    int rc;
+    if (cli_opt_int(c, "--notify-interval", 0, 86400, 60, &v)) return -1;
+    if (v > 0 && notify_worker_start(cfg.zDb, (int)v, &pNotify, &c->err)) return -1;
+    rc = server_run(&cfg, &c->err);
+    notify_worker_stop(pNotify);
+    return rc;
+  }
 }

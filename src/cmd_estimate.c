@@ -23,6 +23,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -357,12 +358,17 @@ static EstVar colref_var(const ColRef *r, int iLevel) {
 /* The --by combination of units i0..i0+m-1 (m <= DOM_CHUNK) into a[]: -1 for a
 ** unit outside --where or missing a --by value. */
 #define DOM_CHUNK 8192
+#define DOM_THREAD_MIN 200000   /* units from which build_domains takes a second thread */
 static void domain_combos(const EstCmd *x, size_t i0, size_t m, int32_t *a) {
   int32_t aCode[DOM_CHUNK];
   for (size_t j = 0; j < m; j++) a[j] = 0;
   for (int k = 0; k < x->nWhere; k++) {
     const ColRef *r = &x->aWhere[k];
-    if (r->bCat) {
+    if (r->bCat && r->pCol->nCodeWidth == 1) {   /* the common case, without a copy */
+      const int8_t *p = (const int8_t *)r->pCol->pCode + i0;
+      int32_t l = r->iLevel;
+      for (size_t j = 0; j < m; j++) a[j] = p[j] == l ? a[j] : -1;
+    } else if (r->bCat) {
       column_codes(r->pCol, i0, m, aCode);
       for (size_t j = 0; j < m; j++) a[j] = aCode[j] == r->iLevel ? a[j] : -1;
     } else {
@@ -372,8 +378,20 @@ static void domain_combos(const EstCmd *x, size_t i0, size_t m, int32_t *a) {
   }
   for (int k = 0; k < x->nBy; k++) {
     int32_t nLevel = x->aBy[k].pCol->nLevel;
+    if (x->aBy[k].pCol->nCodeWidth == 1) {
+      const int8_t *p = (const int8_t *)x->aBy[k].pCol->pCode + i0;
+      /* without a branch (either negative: -1), so that the loop vectorizes */
+      for (size_t j = 0; j < m; j++) {
+        int32_t c = p[j], v = a[j] * nLevel + c;
+        a[j] = (a[j] | c) < 0 ? -1 : v;
+      }
+      continue;
+    }
     column_codes(x->aBy[k].pCol, i0, m, aCode);
-    for (size_t j = 0; j < m; j++) a[j] = (a[j] < 0 || aCode[j] < 0) ? -1 : a[j] * nLevel + aCode[j];
+    for (size_t j = 0; j < m; j++) {
+      int32_t v = a[j] * nLevel + aCode[j];
+      a[j] = (a[j] | aCode[j]) < 0 ? -1 : v;
+    }
   }
 }
 
@@ -403,6 +421,39 @@ static void domain_fn(void *pArg, size_t i0, size_t m, int32_t *a) {
 ** When the combinations fit in 1 or 2 bytes, each unit's domain is kept in an
 ** array of that width (x->pDomN), the survey's smallest column: cheaper than
 ** computing it again for each pass. */
+/* build_domains' pass over units u0..u1-1: each unit's combination into
+** x->pDomN (1 or 2 bytes) and the count of each combination into aCount. */
+typedef struct DomJob {
+  const EstCmd *x;
+  size_t u0, u1;
+  long *aCount;
+} DomJob;
+
+static void *domain_job(void *pArg) {
+  DomJob *job = pArg;
+  const EstCmd *x = job->x;
+  int32_t *a = xmalloc(DOM_CHUNK * sizeof *a);
+  int8_t *p1 = x->nDomWidth == 1 ? x->pDomN : NULL;
+  int16_t *p2 = x->nDomWidth == 2 ? x->pDomN : NULL;
+  for (size_t i0 = job->u0; i0 < job->u1; i0 += DOM_CHUNK) {
+    size_t m = job->u1 - i0 < DOM_CHUNK ? job->u1 - i0 : DOM_CHUNK;
+    domain_combos(x, i0, m, a);
+    for (size_t j = 0; j < m; j++)
+      if (a[j] >= 0) job->aCount[a[j]]++;
+    if (p1)
+      for (size_t j = 0; j < m; j++) p1[i0 + j] = (int8_t)a[j];
+    if (p2)
+      for (size_t j = 0; j < m; j++) p2[i0 + j] = (int16_t)a[j];
+  }
+  free(a);
+  return NULL;
+}
+
+/* The domains: the --by combinations that hold a unit, in level order; x->aMap
+** maps a combination to its domain, x->aCombo[nDom] each domain's combination.
+** When the combinations fit in 1 or 2 bytes, each unit's domain is kept in an
+** array of that width (x->pDomN), the survey's smallest column: cheaper than
+** computing it again for each pass. A large survey's halves go to two threads. */
 static int build_domains(EstCmd *x) {
   size_t n = x->pData->n;
   long nComb = 1;
@@ -414,25 +465,26 @@ static int build_domains(EstCmd *x) {
       return -1;
     }
   }
-  long *aCount = xcalloc((size_t)nComb, sizeof *aCount);
-  int32_t *a = xmalloc(DOM_CHUNK * sizeof *a);
   x->nDomWidth = nComb <= INT8_MAX ? 1 : nComb <= INT16_MAX ? 2 : 0;
-  int8_t *p1 = NULL;
-  int16_t *p2 = NULL;
   if (x->nDomWidth) x->pDomN = xmalloc((n ? n : 1) * (size_t)x->nDomWidth);
-  if (x->nDomWidth == 1) p1 = x->pDomN;
-  if (x->nDomWidth == 2) p2 = x->pDomN;
-  for (size_t i0 = 0; i0 < n; i0 += DOM_CHUNK) {
-    size_t m = n - i0 < DOM_CHUNK ? n - i0 : DOM_CHUNK;
-    domain_combos(x, i0, m, a);
-    for (size_t j = 0; j < m; j++)
-      if (a[j] >= 0) aCount[a[j]]++;
-    if (p1)
-      for (size_t j = 0; j < m; j++) p1[i0 + j] = (int8_t)a[j];
-    if (p2)
-      for (size_t j = 0; j < m; j++) p2[i0 + j] = (int16_t)a[j];
+  DomJob aJob[2];
+  int nJob = n >= DOM_THREAD_MIN ? 2 : 1;
+  for (int t = 0; t < nJob; t++) {
+    aJob[t].x = x;
+    aJob[t].u0 = t == 0 ? 0 : n / 2;
+    aJob[t].u1 = t == 0 && nJob == 2 ? n / 2 : n;
+    aJob[t].aCount = xcalloc((size_t)nComb, sizeof(long));
   }
-  free(a);
+  pthread_t thread;
+  bool bThread = nJob == 2 && pthread_create(&thread, NULL, domain_job, &aJob[1]) == 0;
+  domain_job(&aJob[0]);
+  if (bThread) pthread_join(thread, NULL);
+  else if (nJob == 2) domain_job(&aJob[1]);
+  long *aCount = aJob[0].aCount;
+  for (int t = 1; t < nJob; t++) {
+    for (long k = 0; k < nComb; k++) aCount[k] += aJob[t].aCount[k];
+    free(aJob[t].aCount);
+  }
   x->nDom = 0;
   x->aCombo = xmalloc((size_t)nComb * sizeof *x->aCombo);
   x->aMap = xmalloc((size_t)(nComb + 1) * sizeof *x->aMap);
@@ -442,11 +494,16 @@ static int build_domains(EstCmd *x) {
     if (aCount[k]) x->aCombo[x->nDom++] = (int)k;
   }
   free(aCount);
-  /* combinations -> domains in place (a domain's index is at most its combination's) */
-  if (p1)
-    for (size_t i = 0; i < n; i++) p1[i] = (int8_t)x->aMap[p1[i] + 1];
-  if (p2)
-    for (size_t i = 0; i < n; i++) p2[i] = (int16_t)x->aMap[p2[i] + 1];
+  /* combinations -> domains in place (a domain's index is at most its
+  ** combination's); nothing to do when every combination holds a unit */
+  if (x->nDom < nComb) {
+    int8_t *p1 = x->nDomWidth == 1 ? x->pDomN : NULL;
+    int16_t *p2 = x->nDomWidth == 2 ? x->pDomN : NULL;
+    if (p1)
+      for (size_t i = 0; i < n; i++) p1[i] = (int8_t)x->aMap[p1[i] + 1];
+    if (p2)
+      for (size_t i = 0; i < n; i++) p2[i] = (int16_t)x->aMap[p2[i] + 1];
+  }
   return 0;
 }
 
@@ -743,6 +800,7 @@ preload_out:
 ** in one process, so the survey is opened once: what a statistician's scripts and
 ** the indicator set need. Each item is checked exactly as the command line is. */
 static int estimate_batch(CliCtx *c, const char *zFile) {
+
   EstCmd *ax = NULL;
   int nx = 0, iFail = 0;
   json_error_t jerr;

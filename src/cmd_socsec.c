@@ -1,6 +1,7 @@
 /*
-** cmd_socsec.c: CLI handlers for social security coordination: socsec compute,
-** socsec schemes, socsec instruments. The engine is socsec.c; the JSON printed with
+** cmd_socsec.c: CLI handlers for social security coordination: socsec compute
+** (old-age, invalidity or survivors' pensions; --benefit), socsec schemes, socsec
+** instruments. The engine is socsec.c; the JSON printed with
 ** --json is the one the API serves.
 */
 #include "cmds.h"
@@ -44,11 +45,30 @@ static json_t *read_input(CliCtx *c, const char *zFile) {
   return j;
 }
 
+/* --benefit B: the file's "benefit" gets type B (a string or an object's "type"). */
+static int apply_benefit(CliCtx *c, json_t *j) {
+  const char *zB = cli_opt(c, "--benefit");
+  if (!zB) return 0;
+  if (strcmp(zB, "old_age") != 0 && strcmp(zB, "invalidity") != 0 && strcmp(zB, "survivors") != 0) {
+    err_set(&c->err, ERR_USAGE, "socsec compute: --benefit must be old_age, invalidity or survivors, not \"%s\"", zB);
+    err_hint(&c->err, "see `lmis help socsec compute`");
+    return -1;
+  }
+  json_t *b = json_object_get(j, "benefit");
+  if (json_is_object(b)) json_object_set_new(b, "type", json_string(zB));
+  else if (json_is_object(j)) json_object_set_new(j, "benefit", json_pack("{s:s}", "type", zB));
+  return 0;
+}
+
 int cmd_socsec_compute(CliCtx *c) {
   const char *zFile = c->azArg[0];
   SsResult res;
   json_t *j = read_input(c, zFile);
   if (!j) return -1;
+  if (apply_benefit(c, j)) {
+    json_decref(j);
+    return -1;
+  }
   int rc = socsec_compute_input(c->store, j, c->zLang, &res, &c->err);
   json_decref(j);
   if (rc) {
@@ -95,6 +115,19 @@ int cmd_socsec_schemes(CliCtx *c) {
             json_is_true(json_object_get(v, "illustrative")) ? " (illustrative)" : "",
             (long long)json_integer_value(json_object_get(v, "qualifying_period")), jstr(v, "period_unit"),
             jstr(f, "type"), jstr(v, "currency"), jstr(v, "source_file"));
+    json_t *pInv = json_object_get(v, "invalidity"), *pSurv = json_object_get(v, "survivors");
+    if (pInv)
+      fprintf(c->out, "     invalidity: type %s; qualifying period %lld; minimum degree %lld%%; formula %s\n",
+              *jstr(pInv, "type") ? jstr(pInv, "type") : "B",
+              (long long)json_integer_value(json_object_get(pInv, "qualifying_period")),
+              json_object_get(pInv, "minimum_degree") ? (long long)json_integer_value(json_object_get(pInv, "minimum_degree"))
+                                                      : 50LL,
+              jstr(json_object_get(pInv, "formula"), "type"));
+    if (pSurv)
+      fprintf(c->out, "     survivors: basis %s; spouse %lld bp; each child %lld bp\n",
+              *jstr(pSurv, "basis") ? jstr(pSurv, "basis") : "old_age",
+              (long long)json_integer_value(json_object_get(pSurv, "spouse_bp")),
+              (long long)json_integer_value(json_object_get(pSurv, "child_bp")));
   }
   fprintf(c->out, "%zu schemes\n", json_array_size(a));
   json_decref(a);

@@ -4,6 +4,7 @@
 */
 #include "auth.h"
 #include "cmds.h"
+#include "notify.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -97,8 +98,15 @@ int cmd_user_add(CliCtx *c) {
                       "recruitment_regulator, social_partner, immigration_officer, admin");
     return -1;
   }
+  /* Checked before the account exists, so a bad address creates nothing. */
+  if (cli_opt(c, "--email") && !notify_email_ok(cli_opt(c, "--email"))) {
+    err_set(&c->err, ERR_USAGE, "not an email address lmis can write to: \"%.80s\"", cli_opt(c, "--email"));
+    err_where(&c->err, "--email");
+    return -1;
+  }
   if (!(zPw = get_password(c, &bGen))) return -1;
   rc = auth_user_add(c->store, zUser, cli_opt(c, "--name"), role, zPw, &id, &c->err);
+  if (rc == 0 && cli_opt(c, "--email")) rc = auth_user_set_email(c->store, zUser, cli_opt(c, "--email"), &c->err);
   if (rc == 0) {
     if (c->bJson) {
       json_t *j = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "username", zUser, "role", role_name(role));
@@ -211,5 +219,13 @@ int cmd_token_revoke(CliCtx *c) {
     return err_set(&c->err, ERR_USAGE, "token ID must be a positive whole number, not \"%s\"", c->azArg[0]);
   if (auth_token_revoke(c->store, id, &c->err)) return -1;
   fprintf(c->out, "revoked token %lld\n", id);
+  return 0;
+}
+
+int cmd_user_email(CliCtx *c) {
+  const char *zEmail = c->nArg > 1 ? c->azArg[1] : NULL;
+  if (auth_user_set_email(c->store, c->azArg[0], zEmail, &c->err)) return -1;
+  if (zEmail) fprintf(c->out, "%s gets case notifications at %s\n", c->azArg[0], zEmail);
+  else fprintf(c->out, "%s gets no case notifications by email\n", c->azArg[0]);
   return 0;
 }

@@ -31,6 +31,11 @@ int cmd_user_add(CliCtx *c);
 int cmd_user_list(CliCtx *c);
 int cmd_user_disable(CliCtx *c);
 int cmd_user_passwd(CliCtx *c);
+int cmd_user_email(CliCtx *c);
+/* cmd_notify.c */
+int cmd_notify_list(CliCtx *c);
+int cmd_notify_run(CliCtx *c);
+int cmd_notify_retry(CliCtx *c);
 int cmd_token_create(CliCtx *c);
 int cmd_token_list(CliCtx *c);
 int cmd_token_revoke(CliCtx *c);

@@ -155,6 +155,7 @@ typedef struct Plan {
   uint32_t *aOrder;      /* units grouped by PSU, or NULL when they already are or bDense */
   bool bDense;           /* PSUs not contiguous but nPsu x nDom small: accumulate in a dense table */
   int32_t *aPsuStratum;  /* per PSU: its stratum (-1: no unit) */
+  bool bGrouped;         /* plan_fast: each PSU's units are contiguous */
 } Plan;
 
 /* Largest nPsu x nDom table of PSU totals accumulated directly (16 MB of doubles). */
@@ -166,6 +167,54 @@ static void plan_free(Plan *p) {
   free(p->aOrder);
   free(p->aPsuStratum);
   memset(p, 0, sizeof *p);
+}
+
+/* plan_init's checks and counts for the common large design (clustered, the
+** strata given per PSU, the fpc per stratum, no domain array) in loops without
+** branches; false when the design is another or something is wrong, and
+** plan_init's unit-by-unit loop then finds it and says what. */
+static bool plan_fast(Plan *p, const Design *d, const int32_t *aDom) {
+  size_t n = d->n;
+  if (aDom || d->aStratum || !d->aPsuStratum || !d->aPsu || d->aFpc || n == 0) return false;
+  uint64_t mxW = 0, uMax;
+  uint32_t mxK = 0;
+  double rMax = DBL_MAX;
+  memcpy(&uMax, &rMax, sizeof uMax);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t u;   /* positive and finite: the bits minus 1 below those of DBL_MAX */
+    memcpy(&u, &d->aWeight[i], sizeof u);
+    u -= 1;
+    mxW = u > mxW ? u : mxW;
+    uint32_t k = (uint32_t)d->aPsu[i];   /* 0 <= k < nPsu */
+    mxK = k > mxK ? k : mxK;
+  }
+  if (mxW >= uMax || mxK >= (uint32_t)d->nPsu) return false;
+  unsigned char *aSeen = xcalloc((size_t)d->nPsu, 1);
+  size_t nRun = 1;   /* runs of equal PSU: as many as PSUs when each PSU's units are contiguous */
+  aSeen[d->aPsu[0]] = 1;
+  for (size_t i = 1; i < n; i++) {
+    aSeen[d->aPsu[i]] = 1;
+    nRun += d->aPsu[i] != d->aPsu[i - 1];
+  }
+  size_t nSeen = 0;
+  bool bOk = true;
+  for (int k = 0; k < d->nPsu && bOk; k++) {
+    if (!aSeen[k]) continue;
+    int32_t h = d->aPsuStratum[k];
+    bOk = h >= 0 && h < p->nStratum;
+    if (!bOk) break;
+    p->aPsuStratum[k] = h;
+    p->aN[h]++;
+    nSeen++;
+  }
+  free(aSeen);
+  if (!bOk) {   /* start again unit by unit, for the message */
+    for (int k = 0; k < d->nPsu; k++) p->aPsuStratum[k] = -1;
+    memset(p->aN, 0, (size_t)p->nStratum * sizeof *p->aN);
+    return false;
+  }
+  p->bGrouped = nRun == nSeen;
+  return true;
 }
 
 static int plan_init(Plan *p, const Design *d, const int32_t *aDom, int nDom, Err *e) {
@@ -193,7 +242,9 @@ static int plan_init(Plan *p, const Design *d, const int32_t *aDom, int nDom, Er
     aPsuStratum = p->aPsuStratum = xmalloc((size_t)d->nPsu * sizeof *aPsuStratum);
     for (int k = 0; k < d->nPsu; k++) aPsuStratum[k] = -1;
   }
-  for (i = 0; i < n; i++) {
+  /* Whether each PSU's units are contiguous: 1 yes, 2 no, -1 not known yet. */
+  int iGrouped = plan_fast(p, d, aDom) ? (p->bGrouped ? 1 : 2) : -1;
+  for (i = iGrouped > 0 ? n : 0; i < n; i++) {
     double w = d->aWeight[i];
     int h = d->aStratum ? d->aStratum[i] : 0;
     if (!d->aStratum && d->aPsuStratum && d->aPsu) {   /* the stratum of the unit's PSU (range checked below) */
@@ -278,15 +329,18 @@ static int plan_init(Plan *p, const Design *d, const int32_t *aDom, int nDom, Er
   }
   /* PSU-grouped order: only needed when some PSU's units are not contiguous. */
   if (!p->bUnitPsu && n > 0) {
-    unsigned char *aSeen = xcalloc((size_t)d->nPsu, 1);
-    bool bGrouped = true;
-    for (i = 0; i < n && bGrouped; i++) {
-      int32_t k = d->aPsu[i];
-      if (i > 0 && k == d->aPsu[i - 1]) continue;
-      if (aSeen[k]) bGrouped = false;
-      aSeen[k] = 1;
+    bool bGrouped = iGrouped == 1;
+    if (iGrouped < 0) {
+      unsigned char *aSeen = xcalloc((size_t)d->nPsu, 1);
+      bGrouped = true;
+      for (i = 0; i < n && bGrouped; i++) {
+        int32_t k = d->aPsu[i];
+        if (i > 0 && k == d->aPsu[i - 1]) continue;
+        if (aSeen[k]) bGrouped = false;
+        aSeen[k] = 1;
+      }
+      free(aSeen);
     }
-    free(aSeen);
     if (!bGrouped && (size_t)d->nPsu * (size_t)nDom <= DENSE_MAX) {
       p->bDense = true;
     } else if (!bGrouped) {
@@ -635,8 +689,11 @@ static int estimate_linear(const Design *d, Stat st, const double *y, const doub
 ** pushed to the (stratum, domain) accumulator when the domain's next unit is in
 ** another PSU. With PSUs contiguous (or every unit its own PSU) that is exactly
 ** the order of domain_sums and domain_variance, so the results are the same
-** bits; missing values add +0, which changes no sum. Other designs, and very
-** many domains, go one statistic at a time through estimate_linear.
+** bits; missing values add +0, which changes no sum. On a large survey two
+** threads take half the units each (split where a PSU starts); their sums and
+** accumulators are then combined, which can change the last bit. Other
+** designs, and very many domains, go one statistic at a time through
+** estimate_linear.
 */
 
 #define LIN_CHUNK 8192
@@ -858,17 +915,19 @@ static int linear_one_by_one(const Design *d, const int32_t *aDom, int nDom, Est
   return 0;
 }
 
-/* The two passes of est_linear for statistics k0..k1-1 (a thread's share). */
+/* One pass of est_linear over units u0..u1-1 (a thread's share: whole PSUs). */
 typedef struct LinJob {
   const Design *d;
   const Plan *p;
   EstDomainFn xDomain;
   void *pArg;
   int nDom, k0, k1;
+  int pass;        /* 1: the sums (and the totals' PSU totals); 2: the others' PSU totals */
+  size_t u0, u1;
   const EstItem *aItem;
-  LinState *aSt;   /* [k * nDom + dm], shared: each job its own k */
-  Acc *aAcc;       /* [(k * nDom) * nStratum + h * nDom + dm] */
-  double *aC, *aS;
+  LinState *aSt;   /* [k * nDom + dm], this job's own */
+  Acc *aAcc;       /* [(k * nDom) * nStratum + h * nDom + dm], this job's own */
+  const double *aC, *aS;   /* pass 2: the centres and scales from pass 1 */
   bool bBad;       /* a domain index out of range: unit iBad has iBadDom */
   size_t iBad;
   int iBadDom;
@@ -879,10 +938,10 @@ static void lin_job(LinJob *job) {
   const Plan *pp = job->p;
   const EstItem *aItem = job->aItem;
   int nDom = job->nDom, k0 = job->k0, k1 = job->k1, nVar = 0;
-  size_t n = pp->n, nD = (size_t)nDom;
+  size_t nD = (size_t)nDom;
   LinState *aSt = job->aSt;
   Acc *aAcc = job->aAcc;
-  double *aC = job->aC, *aS = job->aS;
+  const double *aC = job->aC, *aS = job->aS;
   /* Distinct variables: aiY[k], aiX[k] index the value buffers. */
   const EstVar **apVar = xmalloc((size_t)(k1 - k0) * 2 * sizeof *apVar);
   int *aiY = xmalloc((size_t)k1 * sizeof *aiY), *aiX = xmalloc((size_t)k1 * sizeof *aiX);
@@ -900,7 +959,6 @@ static void lin_job(LinJob *job) {
       }
     }
   }
-  Sums *aSum = xmalloc(nD * sizeof *aSum);
   size_t *aStart = xmalloc((nD + 2) * sizeof *aStart), *aNext = xmalloc((nD + 1) * sizeof *aNext);
   int *aPresent = xmalloc(nD * sizeof *aPresent);
   uint32_t *aIdx = xmalloc(LIN_CHUNK * sizeof *aIdx);
@@ -938,10 +996,12 @@ static void lin_job(LinJob *job) {
       kOpen = -1;
     }
   }
-  for (int pass = 1; pass <= (bPass2 ? 2 : 1); pass++) {
+  {
+    int pass = job->pass;
     bool bPsu = pass == 2 || bTotal;   /* this pass sums PSU totals */
-    for (size_t i0 = 0; i0 < n; i0 += LIN_CHUNK) {
-      size_t i1 = n - i0 < LIN_CHUNK ? n : i0 + LIN_CHUNK, m = 0;
+    if (pass == 2 && !bPass2) goto job_out;
+    for (size_t i0 = job->u0; i0 < job->u1; i0 += LIN_CHUNK) {
+      size_t i1 = job->u1 - i0 < LIN_CHUNK ? job->u1 : i0 + LIN_CHUNK, m = 0;
       int nPresent = 0;
       /* The weights are gathered below in domain order: ask for them now. */
       for (size_t i = i0; i < i1; i += 8) __builtin_prefetch(&d->aWeight[i]);
@@ -1000,18 +1060,11 @@ static void lin_job(LinJob *job) {
         }
       }
     }
-    if (pass == 1) {
-      for (int k = k0; k < k1; k++) {
-        for (size_t dm = 0; dm < nD; dm++) aSum[dm] = aSt[(size_t)k * nD + dm].s;
-        linear_centres(item_stat(aItem[k].kind), aSum, nDom, aC + (size_t)k * nD, aS + (size_t)k * nD);
-      }
-    }
   }
 job_out:
   free(apVar);
   free(aiY);
   free(aiX);
-  free(aSum);
   free(aStart);
   free(aNext);
   free(aPresent);
@@ -1073,17 +1126,24 @@ int est_linear_by(const Design *d, EstDomainFn xDomain, void *pArg, int nDom, Es
     return rc;
   }
 
-  size_t nD = (size_t)nDom;
-  LinState *aSt = xcalloc((size_t)nItem * nD, sizeof *aSt);
-  Acc *aAcc = xcalloc((size_t)nItem * nD * (size_t)p.nStratum, sizeof *aAcc);
-  double *aC = xcalloc((size_t)nItem * nD, sizeof *aC), *aS = xcalloc((size_t)nItem * nD, sizeof *aS);
+  size_t nD = (size_t)nDom, nKD = (size_t)nItem * nD, nAcc = nKD * (size_t)p.nStratum;
+  /* On a large survey two threads take half the units each, split where a PSU
+  ** starts, so that every PSU total is one thread's; their sums and PSU
+  ** accumulators are combined after each pass. */
+  size_t uSplit = p.n;
+  if (p.n >= LIN_THREAD_MIN) {
+    uSplit = p.n / 2;
+    if (!p.bUnitPsu)
+      while (uSplit < p.n && d->aPsu[uSplit] == d->aPsu[uSplit - 1]) uSplit++;
+  }
+  int nJob = uSplit < p.n ? 2 : 1;
+  LinState *aSt = xcalloc((size_t)nJob * nKD, sizeof *aSt);
+  Acc *aAcc = xcalloc((size_t)nJob * nAcc, sizeof *aAcc);
+  double *aC = xcalloc(nKD, sizeof *aC), *aS = xcalloc(nKD, sizeof *aS);
   double *aVar = xmalloc(nD * sizeof *aVar);
-  Sums *aSum = xmalloc(nD * sizeof *aSum);
-  for (size_t k = 0; k < (size_t)nItem * nD; k++) aSt[k].cur = -1;
-  /* Statistics are independent: with two or more on a large survey, the second
-  ** half runs on another thread (each its own sums in its own order). */
+  Sums *aSum = xmalloc(nKD * sizeof *aSum);
+  for (size_t k = 0; k < (size_t)nJob * nKD; k++) aSt[k].cur = -1;
   LinJob aJob[2];
-  int nJob = (nItem >= 2 && p.n >= LIN_THREAD_MIN) ? 2 : 1;
   for (int t = 0; t < nJob; t++) {
     LinJob *j = &aJob[t];
     memset(j, 0, sizeof *j);
@@ -1093,44 +1153,81 @@ int est_linear_by(const Design *d, EstDomainFn xDomain, void *pArg, int nDom, Es
     j->pArg = pArg;
     j->nDom = nDom;
     j->aItem = aItem;
-    j->k0 = t == 0 ? 0 : (nItem + 1) / 2;
-    j->k1 = (t == 0 && nJob == 2) ? (nItem + 1) / 2 : nItem;
-    j->aSt = aSt;
-    j->aAcc = aAcc;
+    j->k0 = 0;
+    j->k1 = nItem;
+    j->u0 = t == 0 ? 0 : uSplit;
+    j->u1 = t == 0 ? uSplit : p.n;
+    j->aSt = aSt + (size_t)t * nKD;
+    j->aAcc = aAcc + (size_t)t * nAcc;
     j->aC = aC;
     j->aS = aS;
   }
-  pthread_t thread;
-  bool bThread = nJob == 2 && pthread_create(&thread, NULL, lin_job_main, &aJob[1]) == 0;
-  lin_job(&aJob[0]);
-  if (bThread) pthread_join(thread, NULL);
-  else if (nJob == 2) lin_job(&aJob[1]);
-  for (int t = 0; t < nJob; t++) {
-    if (aJob[t].bBad) {
-      err_set(e, ERR_INVALID, "unit %zu has domain index %d, outside -1..%d", aJob[t].iBad + 1, aJob[t].iBadDom,
-              nDom - 1);
-      rc = -1;
-      goto linear_out;
+  rc = 0;
+  for (int pass = 1; pass <= 2 && rc == 0; pass++) {
+    for (int t = 0; t < nJob; t++) aJob[t].pass = pass;
+    pthread_t thread;
+    bool bThread = nJob == 2 && pthread_create(&thread, NULL, lin_job_main, &aJob[1]) == 0;
+    lin_job(&aJob[0]);
+    if (bThread) pthread_join(thread, NULL);
+    else if (nJob == 2) lin_job(&aJob[1]);
+    for (int t = 0; t < nJob && rc == 0; t++) {
+      if (aJob[t].bBad) {
+        err_set(e, ERR_INVALID, "unit %zu has domain index %d, outside -1..%d", aJob[t].iBad + 1, aJob[t].iBadDom,
+                nDom - 1);
+        rc = -1;
+      }
+    }
+    if (pass == 1 && rc == 0) {
+      /* The sums of both halves (in unit order: the first half's, then the second's), then the centres. */
+      for (size_t kd = 0; kd < nKD; kd++) {
+        aSum[kd] = aSt[kd].s;
+        for (int t = 1; t < nJob; t++) {
+          const Sums *q = &aSt[(size_t)t * nKD + kd].s;
+          aSum[kd].n += q->n;
+          aSum[kd].sw += q->sw;
+          aSum[kd].swy += q->swy;
+          aSum[kd].swx += q->swx;
+        }
+      }
+      for (int k = 0; k < nItem; k++)
+        linear_centres(item_stat(aItem[k].kind), aSum + (size_t)k * nD, nDom, aC + (size_t)k * nD, aS + (size_t)k * nD);
     }
   }
-  /* The last PSU of each domain, then the variances and results. */
-  rc = 0;
-  {
+  if (rc) goto linear_out;
+  /* Each half's last PSU of each domain, then the halves' accumulators combined
+  ** (Chan et al.'s pairwise update of mean and sum of squares). */
+  for (int t = 0; t < nJob; t++) {
+    for (int k = 0; k < nItem; k++) {
+      Acc *aA = aAcc + (size_t)t * nAcc + (size_t)k * nD * (size_t)p.nStratum;
+      for (size_t dm = 0; dm < nD; dm++) {
+        const LinState *st = &aSt[(size_t)t * nKD + (size_t)k * nD + dm];
+        if (!p.bUnitPsu && st->bHas) acc_push(&aA[(size_t)p.aPsuStratum[st->cur] * nD + dm], st->t);
+      }
+    }
+  }
+  for (size_t c = 0; nJob == 2 && c < nAcc; c++) {
+    Acc *a = &aAcc[c];
+    const Acc *b = &aAcc[nAcc + c];
+    if (b->k == 0) continue;
+    if (a->k == 0) {
+      *a = *b;
+      continue;
+    }
+    double k = (double)a->k + b->k, delta = b->mean - a->mean;
+    a->m2 += b->m2 + delta * delta * ((double)a->k * b->k / k);
+    a->mean += delta * (b->k / k);
+    a->k += b->k;
+  }
   for (int k = 0; k < nItem && rc == 0; k++) {
     Acc *aA = aAcc + (size_t)k * nD * (size_t)p.nStratum;
-    for (size_t dm = 0; dm < nD; dm++) {
-      LinState *st = &aSt[(size_t)k * nD + dm];
-      if (!p.bUnitPsu && st->bHas) acc_push(&aA[(size_t)p.aPsuStratum[st->cur] * nD + dm], st->t);
-      aSum[dm] = st->s;
-    }
     rc = variance_from_acc(&p, aA, aVar, NULL, NULL, e);
     if (rc == 0) {
-      linear_results(item_stat(aItem[k].kind), aSum, aC + (size_t)k * nD, aVar, nDom, &aItem[k].opt, aItem[k].aOut);
+      linear_results(item_stat(aItem[k].kind), aSum + (size_t)k * nD, aC + (size_t)k * nD, aVar, nDom, &aItem[k].opt,
+                     aItem[k].aOut);
     } else {
       fill_nan(aItem[k].aOut, nDom);
       if (piFail) *piFail = k;
     }
-  }
   }
 linear_out:
   free(aSt);

@@ -228,6 +228,7 @@ void page_begin(Request *r, const char *zTitle) {
   nav_item(b, "/isco", T(zLang, "Occupations (ISCO-08/ESCO)"), path_in(zPath, "/isco") || path_in(zPath, "/esco"));
   nav_item(b, "/agreements", T(zLang, "Agreements"),
            path_in(zPath, "/agreements") || path_in(zPath, "/corridor") || path_in(zPath, "/ratifications"));
+  nav_item(b, "/practices", T(zLang, "Good practices"), path_in(zPath, "/practices"));
   nav_item(b, "/socsec", T(zLang, "Pension calculator"), path_in(zPath, "/socsec"));
   nav_item(b, "/agencies/check", T(zLang, "Recruitment agencies"), path_in(zPath, "/agencies") || path_in(zPath, "/costs"));
   nav_item(b, "/complaint", T(zLang, "Complaints"), path_in(zPath, "/complaint"));
@@ -238,6 +239,8 @@ void page_begin(Request *r, const char *zTitle) {
   if (policy_allows("case.queue", r->who.role)) nav_item(b, "/cases", T(zLang, "Cases"), path_in(zPath, "/cases"));
   if (policy_allows("audit.read", r->who.role))
     nav_item(b, "/admin/audit", T(zLang, "Audit log"), path_in(zPath, "/admin/audit"));
+  if (policy_allows("notify.manage", r->who.role))
+    nav_item(b, "/admin/notifications", T(zLang, "Notifications"), path_in(zPath, "/admin/notifications"));
   if (r->who.accountId != 0) {
     html_raw_UNSAFE(b, "<li><a href=\"/account\"");
     if (path_in(zPath, "/account")) html_raw_UNSAFE(b, " aria-current=\"page\"");

@@ -239,6 +239,8 @@ int page_home(Request *r) {
       {"/needs", N_("Labour market needs"), N_("shortages and surpluses by occupation and country")},
       {"/agreements", N_("Agreements and ratifications"),
        N_("labour migration agreements, what they contain, and the corridors between countries")},
+      {"/practices", N_("Good practices"),
+       N_("policies and programmes that work, from regularization to fair recruitment, with their sources")},
       {"/agencies/check", N_("Is this recruitment agency licensed?"),
        N_("check an agency before you pay or sign anything")},
       {"/costs", N_("What migrants pay to be recruited"), N_("recruitment costs against first earnings (SDG 10.7.1)")},

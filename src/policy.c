@@ -64,6 +64,8 @@ static const PolicyRule aRule[] = {
    "match job seekers and vacancies (a migrant: only their own profile)"},
   {"me.read", ROLES_ACCOUNT, "see one's own account"},
   {"needs.read", ROLES_ALL, "read labour market needs: open positions, available seekers, shortages"},
+  {"notify.manage", ADMIN, "send due notifications, retry failed ones, see the whole outbox (addresses decrypted only to send, audited)"},
+  {"notify.read", INSPECTOR | ADMIN, "list case notifications (an inspector: only those of cases assigned to them; never addresses or text)"},
   {"page.read", ROLES_ALL, "read public pages and static files"},
   {"recognition.manage", ROLE_BIT(ROLE_EMPLOYMENT_OFFICER) | ADMIN, "import and list recognition arrangements"},
   {"review.moderate", ROLE_BIT(ROLE_RECRUITMENT_REGULATOR) | ADMIN, "read pending reviews and publish or reject them (audited)"},

@@ -14,6 +14,7 @@
 #include "web_audit.h"
 #include "web_case.h"
 #include "web_match.h"
+#include "web_notify.h"
 #include "web_recruit.h"
 #include "web_socsec.h"
 
@@ -28,6 +29,10 @@ static const Route aRoute[] = {
   {"GET", "/", page_home, "page.read", PAGE, "Home page"},
   {"GET", "/account", page_account, "me.read", PAGE, "Own account, with a log-out button"},
   {"GET", "/admin/audit", page_admin_audit, "audit.read", PAGE, "Audit log: chain status and newest entries"},
+  {"GET", "/admin/notifications", page_admin_notifications, "notify.manage", PAGE,
+   "Notification outbox: queued, sent and failed messages about cases"},
+  {"POST", "/admin/notifications/{id}/retry", page_admin_notification_retry, "notify.manage", PAGE | WRITE,
+   "Queue a failed notification again (form)"},
   {"GET", "/agencies/check", page_agency_check, "agency.read", PAGE, "Is this agency licensed? (form and result)"},
   {"GET", "/agencies/sanctioned", page_agencies_sanctioned, "agency.read", PAGE, "Agencies sanctioned or banned"},
   {"GET", "/agencies/{licence}", page_agency, "agency.read", PAGE,
@@ -95,6 +100,10 @@ static const Route aRoute[] = {
   {"GET", "/api/v1/me", api_me, "me.read", API, "The signed-in account"},
   {"GET", "/api/v1/needs", api_needs, "needs.read", API,
    "Labour market needs: open positions, available seekers, shortage or surplus"},
+  {"GET", "/api/v1/notifications", api_notifications, "notify.read", API,
+   "Case notifications: state, attempts, errors (administrators; inspectors for their cases; no addresses)"},
+  {"POST", "/api/v1/notifications/{id}/retry", api_notification_retry, "notify.manage", API | WRITE,
+   "Queue a failed notification again, attempts reset"},
   {"GET", "/api/v1/openapi.json", api_openapi, "doc.read", API, "This API described in OpenAPI 3.1"},
   {"GET", "/api/v1/practices", api_practices, "agreement.read", API, "Search good practices"},
   {"GET", "/api/v1/practices/{id}", api_practice, "agreement.read", API, "One good practice"},
@@ -150,6 +159,10 @@ static const Route aRoute[] = {
   {"POST", "/login", page_login_post, "session.login", PAGE | WRITE | ROUTE_PUBLIC_POST, "Log in (form)"},
   {"POST", "/logout", page_logout, "session.logout", PAGE | WRITE, "Log out (form)"},
   {"GET", "/needs", page_needs, "needs.read", PAGE, "Labour market needs with a chart"},
+  {"GET", "/practices", page_practices, "agreement.read", PAGE,
+   "Good practices: search with filters (country, theme, principle area, regional body, year) and facets"},
+  {"GET", "/practices/{id}", page_practice, "agreement.read", PAGE,
+   "A good practice: description, evidence, source, countries and related agreements"},
   {"GET", "/ratifications", page_ratifications, "agreement.read", PAGE, "World table of ratifications"},
   {"GET", "/reviews/moderate", page_reviews_moderate, "review.moderate", PAGE,
    "Reviews waiting for moderation (regulators; the read is audited)"},

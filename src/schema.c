@@ -668,6 +668,37 @@ static const char zMigration9[] =
   ");\n"
   "CREATE INDEX complaint_event_case ON complaint_event(complaint_id, id);\n";
 
+/* 10: notifications about cases (notify.c; "Notifications" in docs/complaints.md).
+** Staff accounts get an optional email (a work address, kept in clear like the
+** username). The outbox keeps each message's address and template values only
+** sealed with the key of pii.c; the values are wiped once the message is sent. */
+static const char zMigration10[] =
+  "ALTER TABLE account ADD COLUMN email TEXT;\n"
+  "CREATE TABLE outbox(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  complaint_id INTEGER NOT NULL REFERENCES complaint(id),\n"
+  "  recipient TEXT NOT NULL CHECK(recipient IN ('complainant','inspector','supervisor')),\n"
+  "  account_id INTEGER REFERENCES account(id),\n"   /* staff recipients */
+  "  channel TEXT NOT NULL CHECK(channel IN ('email','sms')),\n"
+  "  address BLOB NOT NULL,\n"                        /* encrypted */
+  "  language TEXT NOT NULL,\n"
+  "  event TEXT NOT NULL CHECK(event IN ('received','state','assigned','escalated')),\n"
+  "  params BLOB,\n"                                  /* encrypted JSON; NULL once sent */
+  "  created_at INTEGER NOT NULL,\n"
+  "  due_at INTEGER NOT NULL,\n"
+  "  attempts INTEGER NOT NULL DEFAULT 0,\n"
+  "  last_error TEXT,\n"
+  "  sent_at INTEGER,\n"
+  "  state TEXT NOT NULL DEFAULT 'queued' CHECK(state IN ('queued','sent','failed'))\n"
+  ");\n"
+  "CREATE INDEX outbox_due ON outbox(state, due_at);\n"
+  "CREATE INDEX outbox_case ON outbox(complaint_id);\n";
+
+/* 11: each survey's data token, new at each import: it names the survey's
+** columns cached as files beside the database (colcache.h), so that a file of
+** an earlier import is never taken for the current one. */
+static const char zMigration11[] = "ALTER TABLE survey ADD COLUMN data_token TEXT;\n";
+
 static const char *const azMigration[] = {
   zMigration1,
   zMigration2,
@@ -678,6 +709,8 @@ static const char *const azMigration[] = {
   zMigration7,
   zMigration8,
   zMigration9,
+  zMigration10,
+  zMigration11,
 };
 
 int schema_migration_count(void) { return (int)COUNT(azMigration); }

@@ -82,6 +82,8 @@ static void civil_from_days(int64_t z, int *py, int *pm, int *pd) {
   *pd = d;
 }
 
+void socsec_date_parts(int64_t iDay, int *pY, int *pM, int *pD) { civil_from_days(iDay, pY, pM, pD); }
+
 static void day_text(int64_t iDay, char *z, size_t n) {
   int y, m, d;
   civil_from_days(iDay, &y, &m, &d);
@@ -311,10 +313,115 @@ const char *socsec_name(const char (*azName)[SS_NAME_MAX], const char *zLang) {
 
 static const char *const azUnit[] = {"months", "weeks", "days", NULL};
 
+/* The optional "invalidity" object of a scheme (docs/socsec.md, "Invalidity"). */
+static int invalidity_parse(Px *x, json_t *j, const char *zPtr, SsInvalidity *p) {
+  static const char *const azKey[] = {"type", "qualifying_period", "minimum_degree", "degree_bands", "formula",
+                                      "projection", "minimum_amount", "source", "notes", NULL};
+  static const char *const azBandKey[] = {"from", "percent", NULL};
+  static const char *const azFKey[] = {"type", "rate_bp", "amount", NULL};
+  static const char *const azType[] = {"B", "A", NULL};
+  static const char *const azF[] = {"old_age", "earnings_percent", "flat", NULL};
+  char zP[200], zQ[240], zNotes[1000], zSrc[SS_NAME_MAX];
+  int64_t v;
+  int k;
+  memset(p, 0, sizeof *p);
+  if (check_keys(x, j, zPtr, azKey)) return -1;
+  p->bPresent = true;
+  if (get_enum(x, j, zPtr, "type", false, azType, 0, &k)) return -1;
+  p->bTypeA = k == 1;
+  if (get_int(x, j, zPtr, "qualifying_period", true, 0, PERIOD_MAX, 0, &p->nQualifying)) return -1;
+  if (get_int(x, j, zPtr, "minimum_degree", false, 1, 100, 50, &v)) return -1;
+  p->minDegree = (int)v;
+  if (get_bool(x, j, zPtr, "projection", false, &p->bProjection)) return -1;
+  if (get_int(x, j, zPtr, "minimum_amount", false, 0, MONEY_MAX, 0, &p->iMinimum)) return -1;
+  if (get_str(x, j, zPtr, "source", false, zSrc, sizeof zSrc)) return -1;
+  if (get_str(x, j, zPtr, "notes", false, zNotes, sizeof zNotes)) return -1;
+  json_t *f = json_object_get(j, "formula");
+  ptr_key(zP, sizeof zP, zPtr, "formula");
+  if (!f) return px_fail(x, zP, "is required");
+  if (check_keys(x, f, zP, azFKey)) return -1;
+  if (get_enum(x, f, zP, "type", true, azF, 0, &k)) return -1;
+  p->formula = (SsInvFormula)k;
+  if (get_int(x, f, zP, "rate_bp", p->formula == SS_INVF_EARNINGS_PERCENT, 0, 10000, 0, &p->nRateBp)) return -1;
+  if (get_int(x, f, zP, "amount", p->formula == SS_INVF_FLAT, 0, MONEY_MAX, 0, &p->iAmount)) return -1;
+  if ((p->formula != SS_INVF_EARNINGS_PERCENT && json_object_get(f, "rate_bp")) ||
+      (p->formula != SS_INVF_FLAT && json_object_get(f, "amount")))
+    return ptr_key(zQ, sizeof zQ, zP, "type"),
+           px_fail(x, zQ, "earnings_percent takes rate_bp, flat takes amount, old_age takes neither");
+  if (p->bTypeA && (p->formula == SS_INVF_OLD_AGE || p->bProjection))
+    return ptr_key(zQ, sizeof zQ, zPtr, "type"),
+           px_fail(x, zQ, "type A means the amount does not depend on the periods: use an earnings_percent or flat "
+                          "formula without projection");
+  json_t *b = json_object_get(j, "degree_bands");
+  ptr_key(zP, sizeof zP, zPtr, "degree_bands");
+  if (!b || json_is_null(b)) {
+    p->aBand[0] = (SsBand){p->minDegree, 100};
+    p->nBand = 1;
+    return 0;
+  }
+  if (!json_is_array(b) || json_array_size(b) == 0 || json_array_size(b) > SS_MAX_BANDS)
+    return px_fail(x, zP, "must be an array of 1 to %d bands {from, percent}", SS_MAX_BANDS);
+  for (size_t i = 0; i < json_array_size(b); i++) {
+    json_t *a = json_array_get(b, i);
+    snprintf(zQ, sizeof zQ, "%s/%zu", zP, i);
+    if (check_keys(x, a, zQ, azBandKey)) return -1;
+    if (get_int(x, a, zQ, "from", true, p->minDegree, 100, 0, &v)) return -1;
+    if (i > 0 && v <= p->aBand[i - 1].minDegree) {
+      char zR[260];
+      ptr_key(zR, sizeof zR, zQ, "from");
+      return px_fail(x, zR, "bands must be in ascending order of degree");
+    }
+    p->aBand[i].minDegree = (int)v;
+    if (get_int(x, a, zQ, "percent", true, 1, 100, 0, &v)) return -1;
+    p->aBand[i].percent = (int)v;
+    p->nBand++;
+  }
+  if (p->aBand[0].minDegree != p->minDegree) {
+    snprintf(zQ, sizeof zQ, "%s/0/from", zP);
+    return px_fail(x, zQ, "the first band must start at minimum_degree (%d)", p->minDegree);
+  }
+  return 0;
+}
+
+/* The optional "survivors" object of a scheme (docs/socsec.md, "Survivors"). */
+static int survivors_parse(Px *x, json_t *j, const char *zPtr, const SsScheme *s, SsSurvRules *p) {
+  static const char *const azKey[] = {"qualifying_period", "basis", "spouse_bp", "child_bp", "orphan_bp",
+                                      "max_total_bp", "child_age_limit", "spouse_min_age", "marriage_min_years",
+                                      "source", "notes", NULL};
+  static const char *const azBasis[] = {"old_age", "invalidity", NULL};
+  char zP[200], zNotes[1000], zSrc[SS_NAME_MAX];
+  int64_t v;
+  int k;
+  memset(p, 0, sizeof *p);
+  if (check_keys(x, j, zPtr, azKey)) return -1;
+  p->bPresent = true;
+  if (get_int(x, j, zPtr, "qualifying_period", false, 0, PERIOD_MAX, s->nQualifying, &p->nQualifying)) return -1;
+  if (get_enum(x, j, zPtr, "basis", false, azBasis, 0, &k)) return -1;
+  p->bInvalidityBasis = k == 1;
+  if (p->bInvalidityBasis && !s->inv.bPresent)
+    return ptr_key(zP, sizeof zP, zPtr, "basis"), px_fail(x, zP, "\"invalidity\" needs the scheme's invalidity rules");
+  if (get_int(x, j, zPtr, "spouse_bp", false, 0, 10000, 0, &v)) return -1;
+  p->spouseBp = (int)v;
+  if (get_int(x, j, zPtr, "child_bp", false, 0, 10000, 0, &v)) return -1;
+  p->childBp = (int)v;
+  if (get_int(x, j, zPtr, "orphan_bp", false, 0, 10000, p->childBp, &v)) return -1;
+  p->orphanBp = (int)v;
+  if (get_int(x, j, zPtr, "max_total_bp", false, 1, 10000, 10000, &v)) return -1;
+  p->maxBp = (int)v;
+  if (get_int(x, j, zPtr, "child_age_limit", false, 0, 30, 18, &v)) return -1;
+  p->childAgeLimit = (int)v;
+  if (get_int(x, j, zPtr, "spouse_min_age", false, 0, 80, 0, &v)) return -1;
+  p->spouseMinAge = (int)v;
+  if (get_int(x, j, zPtr, "marriage_min_years", false, 0, 50, 0, &v)) return -1;
+  p->marriageMinYears = (int)v;
+  if (get_str(x, j, zPtr, "source", false, zSrc, sizeof zSrc)) return -1;
+  return get_str(x, j, zPtr, "notes", false, zNotes, sizeof zNotes);
+}
+
 int socsec_scheme_parse(json_t *j, const char *zFile, const char *zPtr, SsScheme *p, Err *e) {
   static const char *const azKey[] = {"id", "country", "name", "illustrative", "currency", "decimals",
                                       "period_unit", "qualifying_period", "pensionable_age", "formula",
-                                      "minimum_pension", "source", "notes", NULL};
+                                      "minimum_pension", "source", "notes", "invalidity", "survivors", NULL};
   static const char *const azAgeKey[] = {"sex", "born_from", "born_to", "years", "months", NULL};
   static const char *const azFormulaKey[] = {"type", "full_amount", "full_period", "accrual_bp", "accrual_per",
                                              "max_period", NULL};
@@ -389,6 +496,16 @@ int socsec_scheme_parse(json_t *j, const char *zFile, const char *zPtr, SsScheme
     if (json_object_get(f, "full_amount") || json_object_get(f, "full_period"))
       return ptr_key(zQ, sizeof zQ, zP, "type"),
              px_fail(&x, zQ, "an earnings formula takes accrual_bp, accrual_per and max_period only");
+  }
+  json_t *pInv = json_object_get(j, "invalidity");
+  if (pInv && !json_is_null(pInv)) {
+    ptr_key(zP, sizeof zP, zPtr, "invalidity");
+    if (invalidity_parse(&x, pInv, zP, &p->inv)) return -1;
+  }
+  json_t *pSurv = json_object_get(j, "survivors");
+  if (pSurv && !json_is_null(pSurv)) {
+    ptr_key(zP, sizeof zP, zPtr, "survivors");
+    if (survivors_parse(&x, pSurv, zP, p, &p->surv)) return -1;
   }
   return 0;
 }
@@ -477,9 +594,117 @@ void socsec_record_free(SsRecord *p) {
   p->nScheme = p->nInstr = 0;
 }
 
+/* Whole years from day a to day b (an age at b for a birth on a); -1 when b < a. */
+static int years_between(int64_t a, int64_t b) {
+  int ya, ma, da, yb, mb, db;
+  if (b < a) return -1;
+  civil_from_days(a, &ya, &ma, &da);
+  civil_from_days(b, &yb, &mb, &db);
+  int n = yb - ya;
+  if (mb < ma || (mb == ma && db < da)) n--;
+  return n;
+}
+
+/* A person's age at the death: {"birth_date"} or {"age"} (whole years at the death). */
+static int person_age(Px *x, json_t *j, const char *zPtr, int32_t death, bool bReq, int *pAge) {
+  char zP[200];
+  int32_t d = 0;
+  int64_t v;
+  *pAge = -1;
+  json_t *pB = json_object_get(j, "birth_date"), *pA = json_object_get(j, "age");
+  if (pB && !json_is_null(pB) && pA && !json_is_null(pA))
+    return ptr_key(zP, sizeof zP, zPtr, "age"), px_fail(x, zP, "give birth_date or age, not both");
+  if (pB && !json_is_null(pB)) {
+    if (get_date(x, j, zPtr, "birth_date", true, NULL, &d)) return -1;
+    if (d > death) return ptr_key(zP, sizeof zP, zPtr, "birth_date"), px_fail(x, zP, "must not be after the death");
+    *pAge = years_between(d, death);
+    return 0;
+  }
+  if (pA && !json_is_null(pA)) {
+    if (get_int(x, j, zPtr, "age", true, 0, 120, 0, &v)) return -1;
+    *pAge = (int)v;
+    return 0;
+  }
+  if (bReq) return ptr_key(zP, sizeof zP, zPtr, "birth_date"), px_fail(x, zP, "is required (or age)");
+  return 0;
+}
+
+/* "benefit": "old_age" | {"type": "invalidity", "onset", "degree", "state"} |
+** {"type": "survivors", "death", "spouse": {birth_date|age, married}, "children": [{birth_date|age, full_orphan}]}. */
+static int benefit_parse(Px *x, json_t *j, SsRecord *p) {
+  static const char *const azType[] = {"old_age", "invalidity", "survivors", NULL};
+  static const char *const azOld[] = {"type", NULL};
+  static const char *const azInv[] = {"type", "onset", "degree", "state", NULL};
+  static const char *const azSurv[] = {"type", "death", "spouse", "children", NULL};
+  static const char *const azSpouse[] = {"birth_date", "age", "married", NULL};
+  static const char *const azChild[] = {"birth_date", "age", "full_orphan", NULL};
+  char zP[200];
+  int64_t v;
+  int k;
+  json_t *b = json_object_get(j, "benefit");
+  p->spouseAge = p->marriedYears = -1;
+  if (!b || json_is_null(b)) return 0;
+  if (json_is_string(b)) {
+    for (k = 0; azType[k] && strcmp(azType[k], json_string_value(b)) != 0; k++) {}
+    if (!azType[k]) return px_fail(x, "/benefit", "must be one of \"old_age\", \"invalidity\", \"survivors\"");
+    if (k != SS_BEN_OLD_AGE)
+      return px_fail(x, k == SS_BEN_INVALIDITY ? "/benefit/onset" : "/benefit/death",
+                     "is required: give the benefit as an object {\"type\": \"%s\", ...}", azType[k]);
+    return 0;
+  }
+  if (!json_is_object(b)) return px_fail(x, "/benefit", "must be \"old_age\" or an object {\"type\", ...}");
+  if (get_enum(x, b, "/benefit", "type", true, azType, 0, &k)) return -1;
+  p->benefit = (SsBenefit)k;
+  if (check_keys(x, b, "/benefit", k == 0 ? azOld : k == 1 ? azInv : azSurv)) return -1;
+  if (p->benefit == SS_BEN_INVALIDITY) {
+    if (get_date(x, b, "/benefit", "onset", true, NULL, &p->onset)) return -1;
+    if (get_int(x, b, "/benefit", "degree", true, 0, 100, 0, &v)) return -1;
+    p->degree = (int)v;
+    json_t *st = json_object_get(b, "state");
+    if (st && !json_is_null(st) && get_country(x, b, "/benefit", "state", p->zOnsetState)) return -1;
+    if (p->onset < (int32_t)days_from_civil(p->birthYear, 1, 1))
+      return px_fail(x, "/benefit/onset", "must not be before the year of birth");
+    return 0;
+  }
+  if (p->benefit != SS_BEN_SURVIVORS) return 0;
+  if (get_date(x, b, "/benefit", "death", true, NULL, &p->death)) return -1;
+  if (p->death < (int32_t)days_from_civil(p->birthYear, 1, 1))
+    return px_fail(x, "/benefit/death", "must not be before the year of birth");
+  json_t *sp = json_object_get(b, "spouse");
+  if (sp && !json_is_null(sp)) {
+    if (check_keys(x, sp, "/benefit/spouse", azSpouse)) return -1;
+    p->bSpouse = true;
+    if (person_age(x, sp, "/benefit/spouse", p->death, false, &p->spouseAge)) return -1;
+    int32_t m = 0;
+    if (json_object_get(sp, "married")) {
+      if (get_date(x, sp, "/benefit/spouse", "married", true, NULL, &m)) return -1;
+      if (m > p->death) return px_fail(x, "/benefit/spouse/married", "must not be after the death");
+      p->marriedYears = years_between(m, p->death);
+    }
+  }
+  json_t *ch = json_object_get(b, "children");
+  if (ch && !json_is_null(ch)) {
+    if (!json_is_array(ch) || json_array_size(ch) > SS_MAX_CHILDREN)
+      return px_fail(x, "/benefit/children", "must be an array of at most %d children {birth_date or age}",
+                     SS_MAX_CHILDREN);
+    for (size_t i = 0; i < json_array_size(ch); i++) {
+      json_t *c = json_array_get(ch, i);
+      bool bOrphan;
+      snprintf(zP, sizeof zP, "/benefit/children/%zu", i);
+      if (check_keys(x, c, zP, azChild)) return -1;
+      if (person_age(x, c, zP, p->death, true, &p->aChildAge[p->nChild])) return -1;
+      if (get_bool(x, c, zP, "full_orphan", false, &bOrphan)) return -1;
+      p->aChildOrphan[p->nChild++] = bOrphan;
+    }
+  }
+  if (!p->bSpouse && p->nChild == 0)
+    return px_fail(x, "/benefit/spouse", "is required: give a spouse or at least one child");
+  return 0;
+}
+
 int socsec_record_parse(json_t *j, SsRecord *p, Err *e) {
   static const char *const azKey[] = {"birth_year", "sex", "instrument", "periods", "earnings", "schemes",
-                                      "instruments", "description", NULL};
+                                      "instruments", "description", "benefit", NULL};
   static const char *const azPeriodKey[] = {"country", "from", "to", "kind", NULL};
   static const char *const azKind[] = {"credited", "voluntary", "contribution", NULL};
   static const char *const azSex[] = {"F", "M", NULL};
@@ -572,7 +797,7 @@ int socsec_record_parse(json_t *j, SsRecord *p, Err *e) {
       p->nInstr++;
     }
   }
-  return 0;
+  return benefit_parse(&x, j, p);
 }
 
 /* ---- the computation ---- */
@@ -582,6 +807,8 @@ void socsec_result_free(SsResult *pRes) {
     for (int k = 0; k < pRes->aCountry[i].nStep; k++) free(pRes->aCountry[i].aStep[k].zText);
   for (int i = 0; i < pRes->nOverlap; i++) free(pRes->azOverlap[i]);
   free(pRes->azOverlap);
+  for (int i = 0; i < pRes->nNote; i++) free(pRes->azNote[i]);
+  free(pRes->azNote);
   free(pRes->zSummary);
   memset(pRes, 0, sizeof *pRes);
 }
@@ -721,16 +948,18 @@ typedef struct OvRun {
 
 /* Resolve overlaps into per-country stats, and notes on each overlap into pRes.
 ** iEif: the instrument's entry into force (INT64_MIN: none, every day counts). */
-static void resolve(const SsRecord *r, SsBefore before, int64_t iEif, CStat *aStat, int *pnStat, SsResult *pRes, const char *zLang) {
-  int64_t aB[2 * SS_MAX_PERIODS];
+static void resolve(const SsRecord *r, SsBefore before, int64_t iEif, int64_t iCut, int64_t *pnCutDays, CStat *aStat,
+                    int *pnStat, SsResult *pRes, const char *zLang) {
+  int64_t aB[2 * SS_MAX_PERIODS + 1];
   int nB = 0, nSeg = 0, nRun = 0;
   Seg *aSeg = xcalloc(2 * SS_MAX_PERIODS + 1, sizeof(Seg));
   OvRun *aRun = xcalloc(2 * SS_MAX_PERIODS + 1, sizeof(OvRun));
   for (int i = 0; i < r->nPeriod; i++) {
     aB[nB++] = r->aPeriod[i].from;
     aB[nB++] = (int64_t)r->aPeriod[i].to + 1;
-    stat_for(aStat, pnStat, r->aPeriod[i].zCountry, i);
+    if (r->aPeriod[i].from <= iCut) stat_for(aStat, pnStat, r->aPeriod[i].zCountry, i);
   }
+  if (iCut < INT64_MAX) aB[nB++] = iCut + 1;   /* a boundary at the cut: days after it are dropped */
   qsort(aB, (size_t)nB, sizeof aB[0], cmp_i64);
   for (int k = 0; k + 1 < nB; k++) {
     int64_t a = aB[k], b = aB[k + 1] - 1;
@@ -743,6 +972,10 @@ static void resolve(const SsRecord *r, SsBefore before, int64_t iEif, CStat *aSt
       else if (iLose < 0 || period_beats(r, i, iLose)) iLose = i;
     }
     if (iWin < 0) continue;
+    if (a > iCut) {
+      *pnCutDays += b - a + 1;
+      continue;
+    }
     /* Adjacent pieces of one country's periods merge, so whole months stay whole. */
     if (nSeg > 0 && aSeg[nSeg - 1].b + 1 == a &&
         strcmp(r->aPeriod[aSeg[nSeg - 1].iWin].zCountry, r->aPeriod[iWin].zCountry) == 0)
@@ -808,17 +1041,216 @@ static int64_t units_of(const CStat *st, SsUnit u, bool bTotal) {
   return bTotal ? socsec_units(u, st->nTWhole, st->nTRest, st->nTDays) : socsec_units(u, st->nWhole, st->nRest, st->nDays);
 }
 
+static const char *const azBranchWord[] = {"old-age pensions", "invalidity pensions", "survivors' pensions"};
+
+/* "12.50%" for 1250 basis points. */
+static void bp_text(int64_t bp, char *z, size_t n) {
+  snprintf(z, n, "%lld.%02lld%%", (long long)(bp / 100), (long long)(bp % 100));
+}
+
+/* The full-rate invalidity amount on n units (the old_age formula uses n; the
+** others do not depend on it), raised to the invalidity minimum. -1 on overflow. */
+static int64_t inv_full(const SsScheme *s, int64_t n, int64_t iEarn, const char *zLang, char *zHow, size_t nHow,
+                        Err *e) {
+  const SsInvalidity *v = &s->inv;
+  char zA[64], zB[32], zR[64];
+  int64_t i;
+  if (v->formula == SS_INVF_OLD_AGE) {
+    SsScheme t = *s;
+    t.iMinimum = v->iMinimum;
+    return formula(&t, n, iEarn, zLang, zHow, nHow, e);
+  }
+  if (v->formula == SS_INVF_FLAT) {
+    i = v->iAmount;
+    money_text(s, i, zR, sizeof zR);
+    snprintf(zHow, nHow, T(zLang, "flat amount %s"), zR);
+  } else {
+    i = socsec_muldiv(iEarn, v->nRateBp, 10000);
+    money_text(s, iEarn, zA, sizeof zA);
+    bp_text(v->nRateBp, zB, sizeof zB);
+    money_text(s, i < 0 ? 0 : i, zR, sizeof zR);
+    snprintf(zHow, nHow, T(zLang, "reference earnings %s x %s = %s"), zA, zB, zR);
+  }
+  if (i < 0) {
+    err_set(e, ERR_INVALID, "the amounts are too large to compute");
+    return -1;
+  }
+  if (v->iMinimum > 0 && i < v->iMinimum) {
+    size_t k = strlen(zHow);
+    money_text(s, v->iMinimum, zA, sizeof zA);
+    snprintf(zHow + k, nHow - k, T(zLang, ", raised to the minimum pension %s"), zA);
+    i = v->iMinimum;
+  }
+  return i;
+}
+
+/* The benefit's amount on n units for country c: the old-age formula, the invalidity
+** full rate times the degree band, or the survivors' basis (the deceased's pension). */
+static int64_t benefit_amount(const SsRecord *r, const SsCountryResult *c, int64_t n, const char *zLang, char *zHow,
+                              size_t nHow, Err *e) {
+  const SsScheme *s = &c->scheme;
+  if (r->benefit == SS_BEN_OLD_AGE || (r->benefit == SS_BEN_SURVIVORS && !s->surv.bInvalidityBasis))
+    return formula(s, n, c->iEarnings, zLang, zHow, nHow, e);
+  int64_t i = inv_full(s, n, c->iEarnings, zLang, zHow, nHow, e);
+  if (i < 0 || r->benefit == SS_BEN_SURVIVORS || c->bandPercent == 100) return i;
+  char zR[64];
+  int64_t k = socsec_muldiv(i, c->bandPercent, 100);
+  size_t m = strlen(zHow);
+  money_text(s, k, zR, sizeof zR);
+  snprintf(zHow + m, nHow - m, T(zLang, "; %d%% of it for a degree of incapacity of %d%% = %s"), c->bandPercent,
+           r->degree, zR);
+  return k;
+}
+
+/* Totalization for country i (steps "third_countries", "entry_into_force",
+** "totalization", "totalized_right"), against the qualifying period nQual. */
+static void totalize(SsResult *pRes, const CStat *aStat, int nStat, int i, const SsInstrument *pInstr, int64_t nQual,
+                     bool bOnlyTypeA, const char *zLang) {
+  SsCountryResult *c = &pRes->aCountry[i];
+  const SsScheme *s = &c->scheme;
+  const char *zU = unit_word(s->unit, zLang);
+  int64_t nMembers = 0, nThird = 0, nTypeB = 0;
+  for (int k = 0; k < nStat; k++) {
+    if (k == i) continue;
+    if (pRes->aCountry[k].bThird) nThird += units_of(&aStat[k], s->unit, true);
+    else if (bOnlyTypeA && !pRes->aCountry[k].scheme.inv.bTypeA) nTypeB += units_of(&aStat[k], s->unit, true);
+    else nMembers += units_of(&aStat[k], s->unit, true);
+  }
+  if (nTypeB > 0)
+    step_add(c, "type_b_periods", T(zLang, "Periods under type B legislation (%lld %s) are not counted (EU Reg. "
+                                           "883/2004 Art. 46(2))."),
+             (long long)nTypeB, zU);
+  c->nOthers = nMembers;
+  bool bThirdCounts = pInstr->third == SS_THIRD_ALWAYS ||
+                      (pInstr->third == SS_THIRD_IF_NEEDED && c->nOwnTotalized + nMembers < nQual);
+  c->nThirdUnits = bThirdCounts ? nThird : 0;
+  c->nTotal = c->nOwnTotalized + c->nOthers + c->nThirdUnits;
+  for (int k = 0; k < pRes->nCountry; k++)
+    if (pRes->aCountry[k].bThird && bThirdCounts) pRes->aCountry[k].bThirdCounted = true;
+  if (nThird > 0 && !bThirdCounts)
+    step_add(c, "third_countries",
+             pInstr->third == SS_THIRD_NEVER
+               ? T(zLang, "Periods in countries outside the agreement (%lld %s) are not counted: the agreement "
+                          "does not count them.")
+               : T(zLang, "Periods in countries outside the agreement (%lld %s) are not counted: the qualifying "
+                          "period is met without them."),
+             (long long)nThird, zU);
+  if (c->nOwnTotalized != c->nOwn)
+    step_add(c, "entry_into_force", T(zLang, "Periods before the agreement's entry into force (%s) are not "
+                                             "totalized: %lld of the %lld %s here count."),
+             pInstr->zInForce, (long long)c->nOwnTotalized, (long long)c->nOwn, zU);
+  step_add(c, "totalization", T(zLang, "Totalized periods: %lld %s here + %lld in the other countries of the "
+                                       "agreement + %lld in third countries = %lld %s."),
+           (long long)c->nOwnTotalized, zU, (long long)c->nOthers, (long long)c->nThirdUnits, (long long)c->nTotal,
+           zU);
+  c->bTotalRight = c->nTotal >= nQual && c->nOwnTotalized > 0;
+  step_add(c, "totalized_right",
+           c->bTotalRight ? T(zLang, "With totalization the qualifying period of %lld %s is met.")
+                          : T(zLang, "Even with totalization the qualifying period of %lld %s is not met."),
+           (long long)nQual, zU);
+}
+
+static void note_add(SsResult *pRes, char *z) { pRes->azNote[pRes->nNote++] = z; }
+
+/* Survivors' shares of c->iDeceased under the country's rules (steps "survivor",
+** "cap"); sets c->iPayable to their sum. -1 with e set when a condition needs a
+** figure the input lacks. */
+static int survivors_split(const SsRecord *r, SsCountryResult *c, const char *zLang, Err *e) {
+  const SsSurvRules *v = &c->scheme.surv;
+  const SsScheme *s = &c->scheme;
+  char zD[64], zR[64], zP[32], zMax[32], zSum[32], zShare[120];
+  int sum = 0;
+  if (r->bSpouse) {
+    SsShare *h = &c->aShare[c->nShare++];
+    h->cWho = 's';
+    h->age = r->spouseAge;
+    if (v->spouseMinAge > 0 && r->spouseAge < 0) {
+      err_set(e, ERR_INVALID, "/benefit/spouse/birth_date: is required: the scheme %s sets a minimum age for the "
+                              "spouse", s->zId);
+      err_where(e, "/benefit/spouse/birth_date");
+      return -1;
+    }
+    if (v->marriageMinYears > 0 && r->marriedYears < 0) {
+      err_set(e, ERR_INVALID, "/benefit/spouse/married: is required: the scheme %s sets a minimum length of "
+                              "marriage", s->zId);
+      err_where(e, "/benefit/spouse/married");
+      return -1;
+    }
+    h->bEntitled = v->spouseBp > 0 && (v->spouseMinAge == 0 || r->spouseAge >= v->spouseMinAge) &&
+                   (v->marriageMinYears == 0 || r->marriedYears >= v->marriageMinYears);
+    if (h->bEntitled) sum += h->bp = v->spouseBp;
+  }
+  for (int k = 0; k < r->nChild; k++) {
+    SsShare *h = &c->aShare[c->nShare++];
+    h->cWho = 'c';
+    h->iChild = k + 1;
+    h->age = r->aChildAge[k];
+    int bp = r->aChildOrphan[k] ? v->orphanBp : v->childBp;
+    h->bEntitled = bp > 0 && h->age < v->childAgeLimit;
+    if (h->bEntitled) sum += h->bp = bp;
+  }
+  bool bCap = sum > v->maxBp;
+  money_text(s, c->iDeceased, zD, sizeof zD);
+  if (bCap) {
+    bp_text(sum, zSum, sizeof zSum);
+    bp_text(v->maxBp, zMax, sizeof zMax);
+    step_add(c, "cap", T(zLang, "The shares add up to %s of the deceased's pension, more than the cap of %s: each "
+                                "share is reduced in proportion (x %s / %s)."),
+             zSum, zMax, zMax, zSum);
+  }
+  c->iPayable = 0;
+  for (int k = 0; k < c->nShare; k++) {
+    SsShare *h = &c->aShare[k];
+    if (h->bEntitled) {
+      h->i = bCap ? muldiv3(c->iDeceased, h->bp, v->maxBp, 10000LL * sum) : socsec_muldiv(c->iDeceased, h->bp, 10000);
+      c->iPayable += h->i;
+      bp_text(h->bp, zP, sizeof zP);
+      if (bCap) snprintf(zShare, sizeof zShare, "%s x %s / %s", zP, zMax, zSum);
+      else snprintf(zShare, sizeof zShare, "%s", zP);
+      money_text(s, h->i, zR, sizeof zR);
+      if (h->cWho == 's') step_add(c, "survivor", T(zLang, "Spouse: %s of %s = %s."), zShare, zD, zR);
+      else if (r->aChildOrphan[h->iChild - 1])
+        step_add(c, "survivor", T(zLang, "Child %d (aged %d at the death, full orphan): %s of %s = %s."), h->iChild,
+                 h->age, zShare, zD, zR);
+      else
+        step_add(c, "survivor", T(zLang, "Child %d (aged %d at the death): %s of %s = %s."), h->iChild, h->age,
+                 zShare, zD, zR);
+    } else if (h->cWho == 's') {
+      if (v->spouseBp == 0) step_add(c, "survivor", "%s", T(zLang, "Spouse: no share, this law pays no spouse's pension."));
+      else if (v->spouseMinAge > 0 && h->age < v->spouseMinAge)
+        step_add(c, "survivor", T(zLang, "Spouse: no share, aged %d at the death; this law requires at least %d."),
+                 h->age, v->spouseMinAge);
+      else
+        step_add(c, "survivor", T(zLang, "Spouse: no share, married %d years at the death; this law requires at "
+                                         "least %d."),
+                 r->marriedYears, v->marriageMinYears);
+    } else if ((r->aChildOrphan[h->iChild - 1] ? v->orphanBp : v->childBp) == 0) {
+      step_add(c, "survivor", T(zLang, "Child %d: no share, this law pays no children's pension."), h->iChild);
+    } else {
+      step_add(c, "survivor", T(zLang, "Child %d (aged %d at the death): no share, the age limit is %d."), h->iChild,
+               h->age, v->childAgeLimit);
+    }
+  }
+  return 0;
+}
+
 int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsScheme *aScheme, int nScheme,
                    const char *zLang, SsResult *pRes, Err *e) {
   CStat aStat[SS_MAX_COUNTRIES];
   int nStat = 0;
-  char zHow[400], zA[64], zB[64], zC[64];
+  char zHow[600], zA[64], zB[64], zC[64], zDay[16];
+  const SsBenefit ben = pRec->benefit;
   memset(pRes, 0, sizeof *pRes);
+  pRes->benefit = ben;
+  pRes->degree = pRec->degree;
+  pRes->azNote = xcalloc(4, sizeof(char *));
   if (pInstr) {
     pRes->bInstrument = true;
     pRes->instr = *pInstr;
-    if (!(pInstr->branches & SS_BRANCH_OLD_AGE)) {
-      err_set(e, ERR_INVALID, "/instrument: %s does not cover old-age pensions", pInstr->zId);
+    unsigned need = ben == SS_BEN_OLD_AGE ? SS_BRANCH_OLD_AGE : ben == SS_BEN_INVALIDITY ? SS_BRANCH_INVALIDITY
+                                                                                       : SS_BRANCH_SURVIVORS;
+    if (!(pInstr->branches & need)) {
+      err_set(e, ERR_INVALID, "/instrument: %s does not cover %s", pInstr->zId, azBranchWord[ben]);
       err_where(e, "/instrument");
       return -1;
     }
@@ -830,7 +1262,28 @@ int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsSch
     iEif = socsec_day(pInstr->zInForce);
     before = pInstr->before;
   }
-  resolve(pRec, before, iEif, aStat, &nStat, pRes, zLang);
+  /* Invalidity counts the periods before the onset, survivors those up to the death
+  ** (EU Reg. 883/2004 Art. 52(1)(b): periods "before the materialisation of the risk"). */
+  int64_t iCut = INT64_MAX, nCut = 0;
+  if (ben == SS_BEN_INVALIDITY) iCut = (int64_t)pRec->onset - 1, pRes->iRiskDay = pRec->onset;
+  if (ben == SS_BEN_SURVIVORS) iCut = pRec->death, pRes->iRiskDay = pRec->death;
+  resolve(pRec, before, iEif, iCut, &nCut, aStat, &nStat, pRes, zLang);
+  if (ben != SS_BEN_OLD_AGE) {
+    const char *zP = ben == SS_BEN_INVALIDITY ? "/benefit/onset" : "/benefit/death";
+    day_text(pRes->iRiskDay, zDay, sizeof zDay);
+    if (nStat == 0) {
+      err_set(e, ERR_INVALID, "%s: no insurance period %s %s", zP,
+              ben == SS_BEN_INVALIDITY ? "before the onset" : "up to the death", zDay);
+      err_where(e, "%s", zP);
+      return -1;
+    }
+    if (nCut > 0)
+      note_add(pRes, xasprintf(ben == SS_BEN_INVALIDITY
+                                 ? T(zLang, "Only periods before the onset of invalidity (%s) count: %lld later days "
+                                            "are left out.")
+                                 : T(zLang, "Only periods up to the death (%s) count: %lld later days are left out."),
+                               zDay, (long long)nCut));
+  }
 
   /* Roles and schemes. */
   for (int i = 0; i < nStat; i++) {
@@ -845,18 +1298,30 @@ int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsSch
     c->bThird = !c->bMember;
     if (c->bThird) continue;
     const SsScheme *s = NULL;
+    char zP[64];
+    snprintf(zP, sizeof zP, "/periods/%d/country", first_period_of(pRec, st->zCountry));
     for (int k = 0; k < nScheme; k++)
       if (strcmp(aScheme[k].zCountry, st->zCountry) == 0) s = &aScheme[k];
     if (!s) {
-      char zP[64];
-      snprintf(zP, sizeof zP, "/periods/%d/country", first_period_of(pRec, st->zCountry));
       err_set(e, ERR_INVALID, "%s: no old-age scheme is configured for %s", zP, st->zCountry);
       err_where(e, "%s", zP);
       err_hint(e, "add one to data/socsec and run `lmis init`, or give it in the input under /schemes");
       return -1;
     }
+    if ((ben == SS_BEN_INVALIDITY && !s->inv.bPresent) || (ben == SS_BEN_SURVIVORS && !s->surv.bPresent)) {
+      err_set(e, ERR_INVALID, "%s: the scheme %s of %s has no %s rules", zP, s->zId, st->zCountry,
+              ben == SS_BEN_INVALIDITY ? "invalidity" : "survivors'");
+      err_where(e, "%s", zP);
+      err_hint(e, "add an \"%s\" object to the scheme (docs/socsec.md)",
+               ben == SS_BEN_INVALIDITY ? "invalidity" : "survivors");
+      return -1;
+    }
     c->scheme = *s;
-    if (s->formula == SS_EARNINGS) {
+    bool bInvFormula = ben == SS_BEN_INVALIDITY || (ben == SS_BEN_SURVIVORS && s->surv.bInvalidityBasis);
+    bool bNeedEarn = bInvFormula ? s->inv.formula == SS_INVF_EARNINGS_PERCENT ||
+                                     (s->inv.formula == SS_INVF_OLD_AGE && s->formula == SS_EARNINGS)
+                                 : s->formula == SS_EARNINGS;
+    if (bNeedEarn) {
       bool bFound = false;
       for (int k = 0; k < pRec->nEarn; k++)
         if (strcmp(pRec->aEarnCountry[k], st->zCountry) == 0) {
@@ -884,6 +1349,75 @@ int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsSch
     c->pensionYear = pRec->birthYear + a->years + (a->months > 0);
   }
 
+  /* Invalidity: the state at the onset, and which rule of EU Reg. 883/2004 applies. */
+  bool bArt44 = false, bArt462 = false;
+  if (ben == SS_BEN_INVALIDITY) {
+    if (pRec->zOnsetState[0]) {
+      bool bFound = false;
+      for (int i = 0; i < pRes->nCountry; i++) bFound |= strcmp(pRes->aCountry[i].zCountry, pRec->zOnsetState) == 0;
+      if (!bFound) {
+        err_set(e, ERR_INVALID, "/benefit/state: there is no insurance period in %s before the onset",
+                pRec->zOnsetState);
+        err_where(e, "/benefit/state");
+        return -1;
+      }
+      memcpy(pRes->zOnsetState, pRec->zOnsetState, 4);
+    } else {
+      /* The country of the last insurance period before the onset. */
+      int64_t iBest = INT64_MIN;
+      for (int i = 0; i < pRec->nPeriod; i++) {
+        const SsPeriod *p = &pRec->aPeriod[i];
+        int64_t iTo = p->to < iCut ? p->to : iCut;
+        if (p->from <= iCut && iTo > iBest) {
+          iBest = iTo;
+          memcpy(pRes->zOnsetState, p->zCountry, 4);
+        }
+      }
+      pRes->bOnsetInferred = true;
+    }
+    pRes->zInvRule = "national";
+    if (bTotalize) {
+      bArt44 = true;
+      for (int i = 0; i < pRes->nCountry; i++)
+        if (!pRes->aCountry[i].bThird && !pRes->aCountry[i].scheme.inv.bTypeA) bArt44 = false;
+      /* Art. 46(2): the onset under a type A law whose conditions are met with the
+      ** periods under type A laws alone: that state pays under Art. 44, the type B
+      ** states pay no invalidity benefit (lmis assumes no old-age claim). */
+      const SsCountryResult *pOnset = NULL;
+      for (int i = 0; i < pRes->nCountry; i++)
+        if (!pRes->aCountry[i].bThird && strcmp(pRes->aCountry[i].zCountry, pRes->zOnsetState) == 0)
+          pOnset = &pRes->aCountry[i];
+      if (!bArt44 && pOnset && pOnset->scheme.inv.bTypeA && pRec->degree >= pOnset->scheme.inv.minDegree) {
+        int64_t n = 0;
+        for (int i = 0; i < pRes->nCountry; i++)
+          if (!pRes->aCountry[i].bThird && pRes->aCountry[i].scheme.inv.bTypeA)
+            n += units_of(&aStat[i], pOnset->scheme.unit, true);
+        bArt462 = n >= pOnset->scheme.inv.nQualifying;
+      }
+      pRes->zInvRule = bArt44 ? "art_44_2" : bArt462 ? "art_46_2" : "art_46_1";
+      note_add(pRes, xasprintf(pRes->bOnsetInferred ? T(zLang, "State whose legislation applied at the onset: %s "
+                                                               "(taken as the country of the last insurance period "
+                                                               "before the onset).")
+                                                    : T(zLang, "State whose legislation applied at the onset: %s."),
+                               pRes->zOnsetState));
+      if (bArt462)
+        note_add(pRes, xasprintf(T(zLang, "The onset was under type A legislation (%s), whose conditions are met with "
+                                          "the periods under type A legislations alone: it pays its full amount, and "
+                                          "the countries with type B legislation pay no invalidity benefit (EU Reg. "
+                                          "883/2004 Art. 46(2); lmis assumes that no old-age pension is claimed)."),
+                                 pRes->zOnsetState));
+      else if (bArt44)
+        note_add(pRes, xasprintf("%s", T(zLang, "Every country of the agreement where the worker was insured has type A "
+                                                "legislation (the amount does not depend on the periods): only the "
+                                                "state at the onset pays, in full, and the periods of the others count "
+                                                "for the right (EU Reg. 883/2004 Art. 44(2) and 45).")));
+      else
+        note_add(pRes, xasprintf("%s", T(zLang, "At least one country has type B legislation (the amount depends on the "
+                                                "periods): every country computes an independent and a pro-rata "
+                                                "benefit as for old age (EU Reg. 883/2004 Art. 46(1) and 52).")));
+    }
+  }
+
   for (int i = 0; i < pRes->nCountry; i++) {
     SsCountryResult *c = &pRes->aCountry[i];
     const CStat *st = &aStat[i];
@@ -893,6 +1427,9 @@ int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsSch
     }
     const SsScheme *s = &c->scheme;
     const char *zU = unit_word(s->unit, zLang);
+    int64_t nQual = ben == SS_BEN_OLD_AGE ? s->nQualifying : ben == SS_BEN_INVALIDITY ? s->inv.nQualifying
+                                                                                     : s->surv.nQualifying;
+    bool bInvFormula = ben == SS_BEN_INVALIDITY || (ben == SS_BEN_SURVIVORS && s->surv.bInvalidityBasis);
     c->nOwn = units_of(st, s->unit, false);
     c->nOwnTotalized = units_of(st, s->unit, true);
     if (s->unit == SS_UNIT_MONTHS)
@@ -907,66 +1444,123 @@ int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsSch
     else
       step_add(c, "periods", T(zLang, "Periods under %s: %lld days after overlaps."), c->zCountry,
                (long long)c->nDays);
-    step_add(c, "pensionable_age", T(zLang, "Pensionable age under this scheme for %s born in %d: %d years and %d "
-                                            "months, reached in %d."),
-             pRec->cSex == 'F' ? T(zLang, "women") : T(zLang, "men"), pRec->birthYear, c->ageYears, c->ageMonths,
-             c->pensionYear);
+    if (ben == SS_BEN_OLD_AGE)
+      step_add(c, "pensionable_age", T(zLang, "Pensionable age under this scheme for %s born in %d: %d years and %d "
+                                              "months, reached in %d."),
+               pRec->cSex == 'F' ? T(zLang, "women") : T(zLang, "men"), pRec->birthYear, c->ageYears, c->ageMonths,
+               c->pensionYear);
+
+    if (ben == SS_BEN_SURVIVORS)
+      step_add(c, "survivors_basis", "%s",
+               s->surv.bInvalidityBasis ? T(zLang, "The survivors' shares are based on the full invalidity pension the "
+                                                   "deceased would have received at the death.")
+                                        : T(zLang, "The survivors' shares are based on the old-age pension computed on "
+                                                   "the deceased's periods."));
+    if (ben == SS_BEN_INVALIDITY) {
+      const SsInvalidity *v = &s->inv;
+      c->bTypeA = v->bTypeA;
+      c->bDegreeMet = pRec->degree >= v->minDegree;
+      for (int k = 0; k < v->nBand; k++)
+        if (pRec->degree >= v->aBand[k].minDegree) c->bandPercent = v->aBand[k].percent;
+      if (!c->bDegreeMet) {
+        step_add(c, "degree", T(zLang, "Degree of incapacity %d%%: this law requires at least %d%%: not met."),
+                 pRec->degree, v->minDegree);
+        step_add(c, "payable", "%s", T(zLang, "Amount payable: nothing, the degree of incapacity is below this "
+                                              "law's minimum."));
+        c->zBasis = "degree_below_minimum";
+        continue;
+      }
+      step_add(c, "degree", T(zLang, "Degree of incapacity %d%%: this law requires at least %d%%: met; for this "
+                                     "degree it pays %d%% of the full rate."),
+               pRec->degree, v->minDegree, c->bandPercent);
+      step_add(c, "legislation_type", "%s",
+               v->bTypeA ? T(zLang, "Type A legislation: the amount does not depend on the insurance periods.")
+                         : T(zLang, "Type B legislation: the amount depends on the insurance periods."));
+    }
+    bool bNotCompetent = (bArt44 || bArt462) && strcmp(c->zCountry, pRes->zOnsetState) != 0;
+    if (bInvFormula && s->inv.bProjection && !bNotCompetent) {
+      /* Periods credited from the day after the last one counted to pensionable age
+      ** (birth taken as 1 January of the year of birth). */
+      int64_t iAge = days_from_civil(pRec->birthYear + c->ageYears, 1 + c->ageMonths, 1);
+      char zAge[16];
+      if (iAge > iCut + 1) {
+        int64_t w, r;
+        interval_months(iCut + 1, iAge - 1, &w, &r);
+        c->nProjected = socsec_units(s->unit, w, r, iAge - 1 - iCut);
+      }
+      day_text(iCut + 1, zDay, sizeof zDay);
+      day_text(iAge, zAge, sizeof zAge);
+      step_add(c, "projection", T(zLang, "Periods credited from %s to pensionable age (%d years and %d months, "
+                                         "reached on %s taking 1 January of the year of birth): %lld %s; they count "
+                                         "for the amount, not for the right nor the pro-rata ratio."),
+               zDay, c->ageYears, c->ageMonths, zAge, (long long)c->nProjected, zU);
+    }
 
     /* Independent right and benefit: national periods alone. */
-    c->bIndependentRight = c->nOwn >= s->nQualifying;
+    c->bIndependentRight = c->nOwn >= nQual;
     step_add(c, "independent_right",
              c->bIndependentRight ? T(zLang, "Independent right: %lld %s under this country's law alone; the qualifying "
                                              "period is %lld %s: met.")
                                   : T(zLang, "Independent right: %lld %s under this country's law alone; the qualifying "
                                              "period is %lld %s: not met."),
-             (long long)c->nOwn, zU, (long long)s->nQualifying, zU);
-    if (c->bIndependentRight) {
-      c->iIndependent = formula(s, c->nOwn, c->iEarnings, zLang, zHow, sizeof zHow, e);
+             (long long)c->nOwn, zU, (long long)nQual, zU);
+    if (c->bIndependentRight && !bNotCompetent) {
+      c->iIndependent = benefit_amount(pRec, c, c->nOwn + c->nProjected, zLang, zHow, sizeof zHow, e);
       if (c->iIndependent < 0) return -1;
       step_add(c, "independent_benefit", T(zLang, "Independent benefit: %s a month."), zHow);
     }
 
-    if (bTotalize) {
-      int64_t nMembers = 0, nThird = 0;
-      for (int k = 0; k < nStat; k++) {
-        if (k == i) continue;
-        if (pRes->aCountry[k].bThird) nThird += units_of(&aStat[k], s->unit, true);
-        else nMembers += units_of(&aStat[k], s->unit, true);
+    if (bArt44 || bArt462) {
+      /* Only type A legislations (or Art. 46(2)): the state at the onset pays the full amount. */
+      if (bNotCompetent) {
+        if (bArt44)
+          step_add(c, "payable", T(zLang, "Amount payable: nothing; only %s, whose legislation applied at the onset, "
+                                          "pays (EU Reg. 883/2004 Art. 44(2)); the periods here count there."),
+                   pRes->zOnsetState);
+        else if (c->scheme.inv.bTypeA)
+          step_add(c, "payable", T(zLang, "Amount payable: nothing; only %s, whose legislation applied at the onset, "
+                                          "pays (EU Reg. 883/2004 Art. 46(2) and 44(2)); the periods here count "
+                                          "there."),
+                   pRes->zOnsetState);
+        else
+          step_add(c, "payable", T(zLang, "Amount payable: nothing; %s, whose type A legislation applied at the onset, "
+                                          "pays without the periods under type B legislation (EU Reg. 883/2004 Art. "
+                                          "46(2))."),
+                   pRes->zOnsetState);
+        c->zBasis = "not_competent";
+        continue;
       }
-      c->nOthers = nMembers;
-      bool bThirdCounts = pInstr->third == SS_THIRD_ALWAYS ||
-                          (pInstr->third == SS_THIRD_IF_NEEDED && c->nOwnTotalized + nMembers < s->nQualifying);
-      c->nThirdUnits = bThirdCounts ? nThird : 0;
-      c->nTotal = c->nOwnTotalized + c->nOthers + c->nThirdUnits;
-      for (int k = 0; k < pRes->nCountry; k++)
-        if (pRes->aCountry[k].bThird && bThirdCounts) pRes->aCountry[k].bThirdCounted = true;
-      if (nThird > 0 && !bThirdCounts)
-        step_add(c, "third_countries",
-                 pInstr->third == SS_THIRD_NEVER
-                   ? T(zLang, "Periods in countries outside the agreement (%lld %s) are not counted: the agreement "
-                              "does not count them.")
-                   : T(zLang, "Periods in countries outside the agreement (%lld %s) are not counted: the qualifying "
-                              "period is met without them."),
-                 (long long)nThird, zU);
-      if (c->nOwnTotalized != c->nOwn)
-        step_add(c, "entry_into_force", T(zLang, "Periods before the agreement's entry into force (%s) are not "
-                                                 "totalized: %lld of the %lld %s here count."),
-                 pInstr->zInForce, (long long)c->nOwnTotalized, (long long)c->nOwn, zU);
-      step_add(c, "totalization", T(zLang, "Totalized periods: %lld %s here + %lld in the other countries of the "
-                                           "agreement + %lld in third countries = %lld %s."),
-               (long long)c->nOwnTotalized, zU, (long long)c->nOthers, (long long)c->nThirdUnits,
-               (long long)c->nTotal, zU);
-      c->bTotalRight = c->nTotal >= s->nQualifying && c->nOwnTotalized > 0;
-      step_add(c, "totalized_right",
-               c->bTotalRight ? T(zLang, "With totalization the qualifying period of %lld %s is met.")
-                              : T(zLang, "Even with totalization the qualifying period of %lld %s is not met."),
-               (long long)s->nQualifying, zU);
+      totalize(pRes, aStat, nStat, i, pInstr, nQual, bArt462, zLang);
+      if (c->bTotalRight || c->bIndependentRight) {
+        c->iTheoretical = benefit_amount(pRec, c, c->nTotal, zLang, zHow, sizeof zHow, e);
+        if (c->iTheoretical < 0) return -1;
+        c->iPayable = c->iTheoretical;
+        c->zBasis = "full_type_a";
+        money_text(s, c->iPayable, zC, sizeof zC);
+        step_add(c, "full_amount", T(zLang, "Full amount under this law: %s."), zHow);
+        step_add(c, "payable", T(zLang, "Amount payable: the full amount, %s a month, without pro-rata (type A "
+                                        "legislation, the state at the onset)."),
+                 zC);
+      } else {
+        c->zBasis = "none";
+        step_add(c, "payable", "%s", T(zLang, "Amount payable: nothing, the qualifying period is not met."));
+      }
+      continue;
+    }
+
+    if (bTotalize) {
+      totalize(pRes, aStat, nStat, i, pInstr, nQual, false, zLang);
       if (c->bTotalRight) {
-        c->iTheoretical = formula(s, c->nTotal, c->iEarnings, zLang, zHow, sizeof zHow, e);
+        c->iTheoretical = benefit_amount(pRec, c, c->nTotal + c->nProjected, zLang, zHow, sizeof zHow, e);
         if (c->iTheoretical < 0) return -1;
         money_text(s, c->iTheoretical, zA, sizeof zA);
-        step_add(c, "theoretical", T(zLang, "Theoretical amount, as if all %lld %s had been completed here: %s."),
-                 (long long)c->nTotal, zU, zHow);
+        if (c->nProjected > 0)
+          step_add(c, "theoretical", T(zLang, "Theoretical amount, as if all %lld %s had been completed here, with the "
+                                              "%lld credited: %s."),
+                   (long long)c->nTotal, zU, (long long)c->nProjected, zHow);
+        else
+          step_add(c, "theoretical", T(zLang, "Theoretical amount, as if all %lld %s had been completed here: %s."),
+                   (long long)c->nTotal, zU, zHow);
         c->iProRata = socsec_muldiv(c->iTheoretical, c->nOwnTotalized, c->nTotal);
         money_text(s, c->iProRata, zB, sizeof zB);
         step_add(c, "pro_rata", T(zLang, "Pro-rata benefit: %s x %lld / %lld = %s (rounded half up to the minor "
@@ -982,31 +1576,47 @@ int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsSch
       }
     }
 
-    /* Amount payable. */
+    /* Amount payable (for survivors: the deceased's pension the shares are based on). */
+    int64_t iAmt;
     money_text(s, c->iIndependent, zA, sizeof zA);
     money_text(s, c->iProRata, zB, sizeof zB);
     if (c->bBelowMinimum) {
-      c->iPayable = 0;
+      iAmt = 0;
       c->zBasis = "below_minimum";
     } else if (!bTotalize) {
-      c->iPayable = c->bIndependentRight ? c->iIndependent : 0;
+      iAmt = c->bIndependentRight ? c->iIndependent : 0;
       c->zBasis = c->bIndependentRight ? "independent" : "none";
     } else if (pInstr->payable == SS_PAY_PRORATA) {
-      c->iPayable = c->bTotalRight ? c->iProRata : 0;
+      iAmt = c->bTotalRight ? c->iProRata : 0;
       c->zBasis = c->bTotalRight ? "pro_rata" : "none";
     } else if (c->bIndependentRight && (!c->bTotalRight || c->iIndependent >= c->iProRata)) {
-      c->iPayable = c->iIndependent;
+      iAmt = c->iIndependent;
       c->zBasis = "independent";
     } else {
-      c->iPayable = c->bTotalRight ? c->iProRata : 0;
+      iAmt = c->bTotalRight ? c->iProRata : 0;
       c->zBasis = c->bTotalRight ? "pro_rata" : "none";
     }
-    money_text(s, c->iPayable, zC, sizeof zC);
+    money_text(s, iAmt, zC, sizeof zC);
     if (c->bBelowMinimum)
       step_add(c, "payable", "%s", T(zLang, "Amount payable: nothing (below the agreement's minimum period)."));
     else if (strcmp(c->zBasis, "none") == 0)
       step_add(c, "payable", "%s", T(zLang, "Amount payable: nothing, the qualifying period is not met."));
-    else if (!bTotalize)
+    else if (ben == SS_BEN_SURVIVORS) {
+      c->iDeceased = iAmt;
+      if (!bTotalize || pInstr->payable == SS_PAY_PRORATA)
+        step_add(c, "deceased_pension", T(zLang, "Pension of the deceased on which the survivors' shares are based: "
+                                                 "%s a month."),
+                 zC);
+      else
+        step_add(c, "deceased_pension", T(zLang, "Pension of the deceased on which the survivors' shares are based: "
+                                                 "the higher of the independent benefit (%s) and the pro-rata benefit "
+                                                 "(%s) = %s a month."),
+                 c->bIndependentRight ? zA : T(zLang, "none"), c->bTotalRight ? zB : T(zLang, "none"), zC);
+      if (survivors_split(pRec, c, zLang, e)) return -1;
+      money_text(s, c->iPayable, zC, sizeof zC);
+      step_add(c, "payable", T(zLang, "Amount payable to the survivors: %s a month in total."), zC);
+      continue;
+    } else if (!bTotalize)
       step_add(c, "payable", T(zLang, "Amount payable: the independent benefit, %s a month."), zC);
     else if (pInstr->payable == SS_PAY_PRORATA)
       step_add(c, "payable", T(zLang, "Amount payable: the pro-rata benefit, %s a month (the agreement pays "
@@ -1016,6 +1626,7 @@ int socsec_compute(const SsRecord *pRec, const SsInstrument *pInstr, const SsSch
       step_add(c, "payable", T(zLang, "Amount payable: the higher of the independent benefit (%s) and the pro-rata "
                                       "benefit (%s) = %s a month."),
                c->bIndependentRight ? zA : T(zLang, "none"), c->bTotalRight ? zB : T(zLang, "none"), zC);
+    c->iPayable = iAmt;
   }
 
   /* Totals by currency. */
@@ -1119,6 +1730,23 @@ json_t *socsec_result_json(const SsResult *pRes) {
   }
   for (int i = 0; i < pRes->nOverlap; i++) json_array_append_new(o, json_string(pRes->azOverlap[i]));
   json_object_set_new(j, "overlaps", o);
+  if (pRes->benefit != SS_BEN_OLD_AGE) {
+    /* Only for the other benefits: the old-age output stays as it was. */
+    char zDay[16];
+    json_t *pB = json_object(), *pN = json_array();
+    day_text(pRes->iRiskDay, zDay, sizeof zDay);
+    json_object_set_new(pB, "type", json_string(pRes->benefit == SS_BEN_INVALIDITY ? "invalidity" : "survivors"));
+    json_object_set_new(pB, pRes->benefit == SS_BEN_INVALIDITY ? "onset" : "death", json_string(zDay));
+    if (pRes->benefit == SS_BEN_INVALIDITY) {
+      json_object_set_new(pB, "degree", json_integer(pRes->degree));
+      json_object_set_new(pB, "state", json_string(pRes->zOnsetState));
+      json_object_set_new(pB, "state_inferred", json_boolean(pRes->bOnsetInferred));
+      json_object_set_new(pB, "rule", json_string(pRes->zInvRule ? pRes->zInvRule : "national"));
+    }
+    for (int i = 0; i < pRes->nNote; i++) json_array_append_new(pN, json_string(pRes->azNote[i]));
+    json_object_set_new(pB, "notes", pN);
+    json_object_set_new(j, "benefit", pB);
+  }
   for (int i = 0; i < pRes->nCountry; i++) {
     const SsCountryResult *c = &pRes->aCountry[i];
     json_t *x = json_object();
@@ -1145,7 +1773,29 @@ json_t *socsec_result_json(const SsResult *pRes) {
     json_object_set_new(p, "total", json_integer(c->nTotal));
     json_object_set_new(x, "pensionable_age", json_pack("{s:i, s:i, s:i}", "years", c->ageYears, "months",
                                                         c->ageMonths, "reached_in", c->pensionYear));
-    if (s->formula == SS_EARNINGS) json_object_set_new(x, "reference_earnings", money_json(s, c->iEarnings));
+    if (s->formula == SS_EARNINGS || c->iEarnings > 0)
+      json_object_set_new(x, "reference_earnings", money_json(s, c->iEarnings));
+    if (pRes->benefit == SS_BEN_INVALIDITY) {
+      json_object_set_new(x, "invalidity", json_pack("{s:s, s:I, s:i, s:b, s:i, s:I}", "legislation_type",
+                                                     s->inv.bTypeA ? "A" : "B", "qualifying_period",
+                                                     (json_int_t)s->inv.nQualifying, "minimum_degree", s->inv.minDegree,
+                                                     "degree_met", c->bDegreeMet, "percent_of_full_rate",
+                                                     c->bandPercent, "projected_periods", (json_int_t)c->nProjected));
+    } else if (pRes->benefit == SS_BEN_SURVIVORS) {
+      json_t *pS = json_array();
+      for (int k = 0; k < c->nShare; k++) {
+        const SsShare *h = &c->aShare[k];
+        json_t *y = json_pack("{s:s, s:i, s:b, s:i, s:o}", "who", h->cWho == 's' ? "spouse" : "child", "age", h->age,
+                              "entitled", h->bEntitled, "share_bp", h->bp, "amount", money_json(s, h->i));
+        if (h->cWho == 'c') json_object_set_new(y, "child", json_integer(h->iChild));
+        json_array_append_new(pS, y);
+      }
+      json_object_set_new(x, "survivors", json_pack("{s:I, s:s, s:I, s:o, s:o}", "qualifying_period",
+                                                    (json_int_t)s->surv.nQualifying, "basis",
+                                                    s->surv.bInvalidityBasis ? "invalidity" : "old_age",
+                                                    "projected_periods", (json_int_t)c->nProjected, "deceased_pension",
+                                                    money_json(s, c->iDeceased), "shares", pS));
+    }
     json_object_set_new(x, "independent_right", json_boolean(c->bIndependentRight));
     json_object_set_new(x, "independent_benefit", money_json(s, c->iIndependent));
     json_object_set_new(x, "totalized_right", json_boolean(c->bTotalRight));
@@ -1178,6 +1828,16 @@ void socsec_result_text(const SsResult *pRes, const char *zLang, Buf *b) {
     buf_printf(b, "%s: %s%s\n", T(zLang, "Agreement"), socsec_name(pRes->instr.azName, zLang),
                pRes->instr.bIllustrative ? T(zLang, " (illustrative)") : "");
   else buf_printf(b, "%s\n", T(zLang, "No agreement: each country pays under its own law alone."));
+  if (pRes->benefit != SS_BEN_OLD_AGE) {
+    char zDay[16];
+    day_text(pRes->iRiskDay, zDay, sizeof zDay);
+    if (pRes->benefit == SS_BEN_INVALIDITY)
+      buf_printf(b, T(zLang, "Invalidity pension: onset of invalidity on %s, degree of incapacity %d%%."), zDay,
+                 pRes->degree);
+    else buf_printf(b, T(zLang, "Survivors' pension: death of the insured person on %s."), zDay);
+    buf_putc(b, '\n');
+    for (int i = 0; i < pRes->nNote; i++) buf_printf(b, "%s\n", pRes->azNote[i]);
+  }
   for (int i = 0; i < pRes->nOverlap; i++) buf_printf(b, "%s %s\n", T(zLang, "Overlap:"), pRes->azOverlap[i]);
   for (int i = 0; i < pRes->nCountry; i++) {
     const SsCountryResult *c = &pRes->aCountry[i];

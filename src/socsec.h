@@ -33,7 +33,9 @@
 #define SS_MAX_PERIODS 200
 #define SS_MAX_COUNTRIES 32
 #define SS_MAX_INLINE 16
-#define SS_MAX_STEPS 12
+#define SS_MAX_STEPS 40
+#define SS_MAX_BANDS 8
+#define SS_MAX_CHILDREN 10
 
 typedef enum SsUnit { SS_UNIT_MONTHS = 0, SS_UNIT_WEEKS, SS_UNIT_DAYS } SsUnit;
 typedef enum SsFormula { SS_FLAT = 0, SS_EARNINGS } SsFormula;
@@ -48,6 +50,44 @@ typedef struct SsAgeRule {
   int bornFrom, bornTo;
   int years, months;
 } SsAgeRule;
+
+/* The benefit asked for (docs/socsec.md "Invalidity" and "Survivors"). */
+typedef enum SsBenefit { SS_BEN_OLD_AGE = 0, SS_BEN_INVALIDITY, SS_BEN_SURVIVORS } SsBenefit;
+typedef enum SsInvFormula { SS_INVF_OLD_AGE = 0, SS_INVF_EARNINGS_PERCENT, SS_INVF_FLAT } SsInvFormula;
+
+/* A degree band: from minDegree percent of incapacity, percent of the full rate is paid. */
+typedef struct SsBand {
+  int minDegree;
+  int percent;
+} SsBand;
+
+/* Invalidity rules of a scheme (optional "invalidity" object). Type A: the amount does
+** not depend on the insurance periods (EU Reg. 883/2004 Art. 44(1), Annex VI). */
+typedef struct SsInvalidity {
+  bool bPresent;
+  bool bTypeA;
+  int64_t nQualifying;          /* in the scheme's unit */
+  int minDegree;                /* percent; default 50 */
+  SsInvFormula formula;
+  int64_t nRateBp;              /* earnings_percent: basis points of reference earnings */
+  int64_t iAmount;              /* flat: monthly amount (minor units) */
+  bool bProjection;             /* periods from the onset to pensionable age are credited */
+  int64_t iMinimum;             /* minimum full-rate amount, 0 = none */
+  SsBand aBand[SS_MAX_BANDS];   /* ascending minDegree; default one band {minDegree, 100} */
+  int nBand;
+} SsInvalidity;
+
+/* Survivors' rules of a scheme (optional "survivors" object). Shares in basis points
+** of the deceased's pension (the "basis"). */
+typedef struct SsSurvRules {
+  bool bPresent;
+  int64_t nQualifying;          /* deceased's periods needed; default the old-age qualifying period */
+  bool bInvalidityBasis;        /* basis: the full invalidity pension (else the old-age formula) */
+  int spouseBp, childBp, orphanBp, maxBp;
+  int childAgeLimit;            /* a child gets a share when younger than this at the death */
+  int spouseMinAge;             /* years at the death, 0 = no condition */
+  int marriageMinYears;         /* 0 = no condition */
+} SsSurvRules;
 
 /* A national old-age scheme. Names: [0] en, [1] fr, [2] es ("" = use English). */
 typedef struct SsScheme {
@@ -69,6 +109,8 @@ typedef struct SsScheme {
   int64_t nMaxPeriod;           /* earnings: units credited at most (0 = no cap) */
   int64_t iMinimum;             /* minimum pension (minor units), 0 = none */
   char zSource[SS_NAME_MAX];
+  SsInvalidity inv;             /* inv.bPresent: the scheme pays invalidity pensions */
+  SsSurvRules surv;             /* surv.bPresent: the scheme pays survivors' pensions */
 } SsScheme;
 
 enum { SS_BRANCH_OLD_AGE = 1, SS_BRANCH_INVALIDITY = 2, SS_BRANCH_SURVIVORS = 4 };
@@ -111,12 +153,33 @@ typedef struct SsRecord {
   int nScheme;
   SsInstrument *aInstr;         /* inline instruments */
   int nInstr;
+  SsBenefit benefit;            /* "benefit": old_age (default), invalidity or survivors */
+  int32_t onset;                /* invalidity: day of the onset */
+  int degree;                   /* invalidity: degree of incapacity, percent */
+  char zOnsetState[4];          /* invalidity: state whose legislation applied at the onset ("" = inferred) */
+  int32_t death;                /* survivors: day of the insured person's death */
+  bool bSpouse;                 /* survivors: a surviving spouse */
+  int spouseAge;                /* whole years at the death, -1 unknown */
+  int marriedYears;             /* whole years married at the death, -1 unknown */
+  int aChildAge[SS_MAX_CHILDREN];   /* whole years at the death */
+  bool aChildOrphan[SS_MAX_CHILDREN];  /* full orphan: no parent left */
+  int nChild;
 } SsRecord;
 
 typedef struct SsStep {
   const char *zCode;            /* static: "periods", "independent_right", ... */
   char *zText;                  /* owned */
 } SsStep;
+
+/* One survivor's share in a country's result. */
+typedef struct SsShare {
+  char cWho;                    /* 's' spouse, 'c' child */
+  int iChild;                   /* 1-based child number */
+  int age;                      /* -1 unknown */
+  bool bEntitled;
+  int bp;                       /* share in basis points before any cap */
+  int64_t i;                    /* amount, minor units */
+} SsShare;
 
 typedef struct SsCountryResult {
   char zCountry[4];
@@ -142,6 +205,14 @@ typedef struct SsCountryResult {
   int64_t iPayable;
   const char *zBasis;           /* "independent", "pro_rata", "none", "below_minimum" */
   int ageYears, ageMonths, pensionYear;
+  /* invalidity and survivors */
+  int64_t nProjected;           /* units credited from the risk to pensionable age */
+  bool bDegreeMet;
+  int bandPercent;              /* percent of the full rate for the degree */
+  bool bTypeA;
+  int64_t iDeceased;            /* survivors: the deceased's pension the shares are based on */
+  SsShare aShare[SS_MAX_CHILDREN + 1];
+  int nShare;
   SsStep aStep[SS_MAX_STEPS];
   int nStep;
 } SsCountryResult;
@@ -162,6 +233,14 @@ typedef struct SsResult {
   SsTotal aTotal[SS_MAX_COUNTRIES];
   int nTotal;
   char *zSummary;               /* owned */
+  SsBenefit benefit;
+  int32_t iRiskDay;             /* onset or death (day number); 0 for old age */
+  int degree;
+  char zOnsetState[4];          /* invalidity: the state at the onset (given or inferred) */
+  bool bOnsetInferred;
+  const char *zInvRule;         /* "art_44_2" (only type A), "art_46_1" (pro-rata), "national" */
+  char **azNote;                /* owned texts: periods after the risk, the invalidity rule */
+  int nNote;
 } SsResult;
 
 /* Parse one scheme/instrument object. zFile (may be NULL) and zPtr name it in errors. */
@@ -192,6 +271,8 @@ void socsec_result_text(const SsResult *pRes, const char *zLang, Buf *b);
 void socsec_money(int64_t i, int nDecimals, char *z, size_t n);
 /* a*b/c rounded half up (a, b, c >= 0, c > 0); -1 on overflow of int64. */
 int64_t socsec_muldiv(int64_t a, int64_t b, int64_t c);
+/* Year, month and day of a day number (days since 1970-01-01). */
+void socsec_date_parts(int64_t iDay, int *pY, int *pM, int *pD);
 /* Day number of a "YYYY-MM-DD" date in 1900..2100, or INT32_MIN when invalid. */
 int32_t socsec_day(const char *z);
 /* Periods between day numbers [from, to] in unit, as lmis counts them (docs/socsec.md):

@@ -26,8 +26,10 @@
 #include "cli.h"
 #include "csv.h"
 #include "util.h"
+#include "colcache.h"
 
 #include <errno.h>
+#include <float.h>
 #include <pthread.h>
 #include <limits.h>
 #include <math.h>
@@ -983,9 +985,19 @@ static void *load_alloc(SurveyData *d, size_t n) {
   return colmem_alloc(n);
 }
 
+/* Keep a column file's mapping (colcache_map) until survey_free. */
+static void load_keep_map(SurveyData *d, void *pMap, size_t nMap) {
+  d->aMap = xrealloc(d->aMap, (size_t)(d->nMap + 1) * sizeof *d->aMap);
+  d->aMap[d->nMap].p = pMap;
+  d->aMap[d->nMap].n = nMap;
+  d->nMap++;
+}
+
 static void load_free(SurveyData *d, const void *p, size_t n) {
   const char *c = p;
   if (!p || (d->pMem && c >= (const char *)d->pMem && c < (const char *)d->pMem + d->nMem)) return;
+  for (int i = 0; i < d->nMap; i++)   /* a mapped file: released with the others in survey_free */
+    if (c >= (const char *)d->aMap[i].p && c < (const char *)d->aMap[i].p + d->aMap[i].n) return;
   colmem_free((void *)p, n);
 }
 
@@ -1952,9 +1964,11 @@ static char *levels_json(const Col *c) {
 }
 
 /* Insert column c. aFpcStratum (nStratum values) replaces the data of the fpc
-** column, which is constant within a stratum: one value per stratum, not per row. */
+** column, which is constant within a stratum: one value per stratum, not per row.
+** With zDb and zToken the column is also written as a file (colcache_put; its
+** name is given by colcache_publish once the import commits). */
 static int insert_column(Stmt *q, int64_t id, int iPos, const Col *c, size_t n, double *aFpcStratum, int nStratum,
-                         Err *e) {
+                         const char *zDb, const char *zToken, Err *e) {
   int nByte, rc;
   void *pFree;
   const void *pData;
@@ -1987,6 +2001,7 @@ static int insert_column(Stmt *q, int64_t id, int iPos, const Col *c, size_t n, 
   stmt_bind_int(q, ":missing", c->nMissing);
   stmt_bind_blob(q, ":data", pData, nByte);
   rc = stmt_run(q, e);
+  if (rc == 0 && zToken && !aFpcStratum) colcache_put(zDb, zToken, iPos, c->zName, pData, (size_t)nByte, false);
   free(zLevels);
   free(pFree);
   return rc;
@@ -2006,9 +2021,18 @@ static int write_survey(Store *s, const char *zName, Import *im, Err *e) {
   int rc = -1, nFpcStratum = 0;
   double *aFpcStratum = NULL;
   pthread_t thread;
+  char zToken[COLCACHE_TOKEN_LEN + 1], *zOldToken = NULL;
+  const char *zDb = colcache_enabled() ? store_path(s) : NULL;
+  colcache_token(zToken);
   bool bThread = pthread_create(&thread, NULL, derive_main, im) == 0;
   if (!bThread) compute_derived(im);
   if (store_begin(s, e)) goto out;
+  /* The data token of the survey replaced, whose cached columns go once this commits. */
+  q = store_prepare(s, "SELECT data_token FROM survey WHERE name = :name", e);
+  if (!q) goto out;
+  stmt_bind_text(q, ":name", zName);
+  if (stmt_step(q, e) == 1 && stmt_text(q, 0)) zOldToken = xstrdup(stmt_text(q, 0));
+  stmt_finalize(q);
   q = store_prepare(s, "DELETE FROM survey WHERE name = :name", e);
   if (!q) goto out;
   stmt_bind_text(q, ":name", zName);
@@ -2016,7 +2040,8 @@ static int write_survey(Store *s, const char *zName, Import *im, Err *e) {
   stmt_finalize(q);
   q = store_prepare(s,
                     "INSERT INTO survey(name, title, ref_area, ref_period, source, n_rows, codebook, lonely_psu,"
-                    " imported_at) VALUES(:name, :title, :area, :period, :source, :n, :codebook, :lonely, :at)",
+                    " imported_at, data_token)"
+                    " VALUES(:name, :title, :area, :period, :source, :n, :codebook, :lonely, :at, :token)",
                     e);
   if (!q) goto out;
   stmt_bind_text(q, ":name", zName);
@@ -2028,6 +2053,7 @@ static int write_survey(Store *s, const char *zName, Import *im, Err *e) {
   stmt_bind_text(q, ":codebook", im->cb.zText);
   stmt_bind_text(q, ":lonely", im->cb.zLonely);
   stmt_bind_int(q, ":at", now_seconds());
+  stmt_bind_text(q, ":token", zToken);
   if (stmt_run(q, e)) goto out;
   id = store_last_id(s);
   stmt_finalize(q);
@@ -2051,19 +2077,25 @@ static int write_survey(Store *s, const char *zName, Import *im, Err *e) {
     }
   }
   for (int i = 0; i < im->nCol; i++)
-    if (insert_column(q, id, i, &im->aCol[i], im->nRow, i == im->iFpc ? aFpcStratum : NULL, nFpcStratum, e)) goto out;
+    if (insert_column(q, id, i, &im->aCol[i], im->nRow, i == im->iFpc ? aFpcStratum : NULL, nFpcStratum, zDb, zToken,
+                      e))
+      goto out;
   if (bThread) {
     pthread_join(thread, NULL);
     bThread = false;
   }
   for (int i = 0; i < im->nDer; i++)
-    if (insert_column(q, id, im->nCol + i, &im->aDer[i], im->nRow, NULL, 0, e)) goto out;
+    if (insert_column(q, id, im->nCol + i, &im->aDer[i], im->nRow, NULL, 0, zDb, zToken, e)) goto out;
   stmt_finalize(q);
   q = NULL;
   if (store_commit(s, e)) goto out;
+  colcache_publish(zDb, zToken);
+  colcache_drop(zDb, zOldToken);
   rc = 0;
 out:
   if (bThread) pthread_join(thread, NULL);
+  if (rc) colcache_drop(zDb, zToken);
+  free(zOldToken);
   free(aFpcStratum);
   stmt_finalize(q);
   if (rc) store_rollback(s);
@@ -2136,6 +2168,7 @@ typedef struct ColMeta {
   int role;
   json_t *pLevels;
   bool bWanted;
+  int iPos;            /* position in the survey (names its cached file) */
 } ColMeta;
 
 static int corrupt(Err *e, const char *zSurvey, const char *zCol, const char *zWhy) {
@@ -2203,7 +2236,18 @@ static int read_column(Store *s, Stmt *q, SurveyData *d, const char *zSurvey, co
     snprintf(zWhy, sizeof zWhy, "%lld bytes of data where %zu rows need %zu", (long long)nByte, n, n * nSize);
     return corrupt(e, zSurvey, m->zName, zWhy);
   }
-  if (m->kind == COL_CATEGORICAL && bNarrow) {
+  /* The column as stored, mapped from its cached file (colcache.h) when there is one. */
+  const char *zDb = d->zToken ? store_path(s) : NULL;
+  void *pMap = NULL;
+  size_t nMap = 0;
+  const unsigned char *pCached = zDb ? colcache_map(zDb, d->zToken, m->iPos, m->zName, n * nSize, &pMap, &nMap) : NULL;
+  bool bInPlace = m->kind == COL_NUMERIC || bNarrow;   /* used as stored, not widened */
+  if (pCached && bInPlace) {
+    nAlloc = n * nSize;
+    pOut = pRead = (unsigned char *)pCached;   /* read-only: never written below (no widening) */
+    load_keep_map(d, pMap, nMap);
+    pMap = NULL;
+  } else if (m->kind == COL_CATEGORICAL && bNarrow) {
     nAlloc = n * nSize;
     pOut = pRead = load_alloc(d, nAlloc);
   } else {
@@ -2211,11 +2255,16 @@ static int read_column(Store *s, Stmt *q, SurveyData *d, const char *zSurvey, co
     pOut = load_alloc(d, nAlloc);
     pRead = pOut + (nAlloc - n * nSize);
   }
-  /* Straight from the database into the column: no intermediate copy. */
-  if (store_blob_read(s, "survey_column", "data", iRow, pRead, n * nSize, e)) {
+  if (pCached && !bInPlace) {
+    memcpy(pRead, pCached, n * nSize);
+  } else if (!pCached && store_blob_read(s, "survey_column", "data", iRow, pRead, n * nSize, e)) {
+    /* Straight from the database into the column: no intermediate copy. */
     load_free(d, pOut, nAlloc);
     return -1;
   }
+  colcache_unmap(pMap, nMap);
+  /* Checked below before it is cached for the next load. */
+  bool bPut = zDb && !pCached && bInPlace;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < nSize / 2; k++) {
@@ -2240,28 +2289,60 @@ static int read_column(Store *s, Stmt *q, SurveyData *d, const char *zSurvey, co
       }
       nSize = 4;
     }
+    /* lo <= a[i] < nLevel as one unsigned bound on a[i] - lo, checked by the
+    ** largest: a reduction the compiler vectorizes. */
+    uint32_t nSpan = (uint32_t)(nLevel - lo);
     if (nSize == 1) {
       const int8_t *a = (const int8_t *)pOut;
-      for (size_t i = 0; i < n; i++) bBad |= a[i] < lo || a[i] >= nLevel;
+      uint8_t mx = 0;
+      for (size_t i = 0; i < n; i++) {
+        uint8_t u = (uint8_t)(a[i] - lo);
+        mx = u > mx ? u : mx;
+      }
+      bBad = n > 0 && mx >= nSpan;
     } else if (nSize == 2) {
       const int16_t *a = (const int16_t *)(void *)pOut;
-      for (size_t i = 0; i < n; i++) bBad |= a[i] < lo || a[i] >= nLevel;
+      uint16_t mx = 0;
+      for (size_t i = 0; i < n; i++) {
+        uint16_t u = (uint16_t)(a[i] - lo);
+        mx = u > mx ? u : mx;
+      }
+      bBad = n > 0 && mx >= nSpan;
     } else {
       const int32_t *a = (const int32_t *)(void *)pOut;
-      for (size_t i = 0; i < n; i++) bBad |= a[i] < lo || a[i] >= nLevel;
+      uint32_t mx = 0;
+      for (size_t i = 0; i < n; i++) {
+        uint32_t u = (uint32_t)a[i] - (uint32_t)lo;
+        mx = u > mx ? u : mx;
+      }
+      bBad = n > 0 && mx >= nSpan;
     }
     if (bBad) {
       load_free(d, pOut, nAlloc);
       return corrupt(e, zSurvey, m->zName, "a level index is out of range");
     }
-  } else if (bDesign) {
-    const double *a = (const double *)(void *)pOut;
-    for (size_t i = 0; i < n; i++) {
-      if (!(isfinite(a[i]) && a[i] > 0)) {
+    if (bPut) colcache_put(zDb, d->zToken, m->iPos, m->zName, pOut, n * nSize, true);
+  } else {
+    if (bDesign) {
+      /* Positive and finite: the bits of a[i] in [1, those of DBL_MAX], i.e. the
+      ** bits minus 1 below them (a reduction, no branch); the message only on failure. */
+      const double *a = (const double *)(void *)pOut;
+      uint64_t mx = 0, uMax;
+      double rMax = DBL_MAX;
+      memcpy(&uMax, &rMax, sizeof uMax);
+      for (size_t i = 0; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &a[i], sizeof u);
+        u -= 1;
+        mx = u > mx ? u : mx;
+      }
+      bool bBad = n > 0 && mx >= uMax;
+      if (bBad) {
         load_free(d, pOut, nAlloc);
         return corrupt(e, zSurvey, m->zName, "a design value is missing or not positive");
       }
     }
+    if (bPut) colcache_put(zDb, d->zToken, m->iPos, m->zName, pOut, n * nSize, true);
   }
   *ppOut = pOut;
   if (pnWidth) *pnWidth = (int)nSize;
@@ -2313,7 +2394,8 @@ int survey_load_ex(Store *s, const char *zName, const char *const *azCol, int nC
   *pp = NULL;
   for (int i = 0; i < CR__COUNT; i++) iRole[i] = -1;
 
-  q = store_prepare(s, "SELECT id, name, ref_area, ref_period, n_rows, lonely_psu FROM survey WHERE name = :name", e);
+  q = store_prepare(s, "SELECT id, name, ref_area, ref_period, n_rows, lonely_psu, data_token FROM survey WHERE name = :name",
+                    e);
   if (!q) goto out;
   stmt_bind_text(q, ":name", zName);
   rcStep = stmt_step(q, e);
@@ -2329,6 +2411,7 @@ int survey_load_ex(Store *s, const char *zName, const char *const *azCol, int nC
   d->zRefPeriod = xstrdup(stmt_text(q, 3) ? stmt_text(q, 3) : "");
   nRows = stmt_int(q, 4);
   d->design.lonely = lonely_parse(stmt_text(q, 5));
+  d->zToken = stmt_text(q, 6) ? xstrdup(stmt_text(q, 6)) : NULL;
   stmt_finalize(q);
   q = NULL;
   if (nRows <= 0 || nRows > SURVEY_MAX_ROWS) {
@@ -2340,7 +2423,7 @@ int survey_load_ex(Store *s, const char *zName, const char *const *azCol, int nC
   d->design.n = d->n;
 
   q = store_prepare(s,
-                    "SELECT name, kind, role, concept, levels FROM survey_column"
+                    "SELECT name, kind, role, concept, levels, position FROM survey_column"
                     " WHERE survey_id = :id ORDER BY position",
                     e);
   if (!q) goto out;
@@ -2353,6 +2436,7 @@ int survey_load_ex(Store *s, const char *zName, const char *const *azCol, int nC
     memset(m, 0, sizeof *m);
     m->zName = xstrdup(stmt_text(q, 0) ? stmt_text(q, 0) : "");
     m->zConcept = stmt_text(q, 3) ? xstrdup(stmt_text(q, 3)) : NULL;
+    m->iPos = (int)stmt_int(q, 5);
     m->kind = str_eq(stmt_text(q, 1), "numeric") ? COL_NUMERIC : COL_CATEGORICAL;
     m->role = CR_VARIABLE;
     for (int k = 0; k < CR__COUNT; k++)
@@ -2560,6 +2644,9 @@ void survey_free(SurveyData *d) {
   load_free(d, d->aStratum, d->n * sizeof(int32_t));
   load_free(d, d->aPsu, d->n * sizeof(int32_t));
   loadmem_release(d);
+  for (int i = 0; i < d->nMap; i++) colcache_unmap(d->aMap[i].p, d->aMap[i].n);
+  free(d->aMap);
+  free(d->zToken);
   free(d);
 }
 
@@ -2679,12 +2766,24 @@ json_t *survey_info(Store *s, const char *zName, Err *e) {
 }
 
 int survey_drop(Store *s, const char *zName, Err *e) {
-  Stmt *q = store_prepare(s, "DELETE FROM survey WHERE name = :name", e);
+  Stmt *q = store_prepare(s, "SELECT data_token FROM survey WHERE name = :name", e);
+  char *zToken = NULL;
   int rc;
   if (!q) return -1;
   stmt_bind_text(q, ":name", zName);
+  if (stmt_step(q, e) == 1 && stmt_text(q, 0)) zToken = xstrdup(stmt_text(q, 0));
+  stmt_finalize(q);
+  q = store_prepare(s, "DELETE FROM survey WHERE name = :name", e);
+  if (!q) {
+    free(zToken);
+    return -1;
+  }
+  stmt_bind_text(q, ":name", zName);
   rc = stmt_run(q, e);
   stmt_finalize(q);
+  /* The cached columns go with it (a rollback later only costs reading the BLOBs again). */
+  if (rc == 0 && zToken) colcache_drop(store_path(s), zToken);
+  free(zToken);
   if (rc) return -1;
   if (store_changes(s) == 0) {
     err_set(e, ERR_NOT_FOUND, "no survey named \"%s\"", zName);

@@ -79,6 +79,9 @@ typedef struct SurveyData {
   int32_t *aPsuStratum;  /* SURVEY_LOAD_NARROW with PSUs: each PSU's stratum, instead of aStratum */
   void *pMem;            /* the columns' memory (survey.c: loadmem), or NULL */
   size_t nMem, nMemUsed;
+  char *zToken;          /* the survey's data token: names its cached column files (colcache.h) */
+  struct { void *p; size_t n; } *aMap;   /* column files mapped (read-only) */
+  int nMap;
   int32_t *aStratum, *aPsu;
 } SurveyData;
 

@@ -268,3 +268,10 @@ char *random_token(size_t nBytes) {
   sodium_bin2hex(z, nBytes * 2 + 1, aRaw, nBytes);
   return z;
 }
+
+const char *utc_minute(int64_t t, char z[32]) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!gmtime_r(&tt, &tm) || !strftime(z, 32, "%Y-%m-%d %H:%M", &tm)) snprintf(z, 32, "%lld", (long long)t);
+  return z;
+}

@@ -68,4 +68,7 @@ int64_t now_seconds(void);
 /* Hex-encode n random bytes from libsodium into a new string. */
 char *random_token(size_t nBytes);
 
+/* UNIX seconds t as "YYYY-MM-DD HH:MM" (UTC) in z; returns z. */
+const char *utc_minute(int64_t t, char z[32]);
+
 #endif

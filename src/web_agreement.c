@@ -2,7 +2,8 @@
 ** web_agreement.c: the agreements repository on the web: JSON API handlers that
 ** send what agreement.c returns, and server-rendered pages over the same objects
 ** (search with facets, an agreement with its assessment beside its text, the
-** corridor view, the world table of ratifications).
+** corridor view, the world table of ratifications, good practices: a filtered list
+** and one practice with the agreements for its countries).
 **
 ** Snippets come from agreement.c with private markers (\x01, \x02) around matches;
 ** the text is escaped first and only then are the markers turned into <mark>, so
@@ -188,9 +189,19 @@ static void put_snippet(Buf *b, const char *z) {
   if (bOpen) html_raw_UNSAFE(b, "</mark>");
 }
 
-static const struct {
+/* A code and its label (translatable), in tables looked up by code_label. */
+typedef struct CodeLabel {
   const char *zCode, *zLabel;
-} aLabel[] = {
+} CodeLabel;
+
+/* The label of zCode in a[0..n) in the reader's language; the code itself when not there. */
+static const char *code_label(Request *r, const CodeLabel *a, size_t n, const char *zCode) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(a[i].zCode, zCode) == 0) return req_t(r, a[i].zLabel);
+  return zCode;
+}
+
+static const CodeLabel aLabel[] = {
   {"bilateral_labour_agreement", N_("Bilateral labour agreement")},
   {"memorandum_of_understanding", N_("Memorandum of understanding")},
   {"social_security_agreement", N_("Social security agreement")},
@@ -228,11 +239,7 @@ static const struct {
   {"return_reintegration", N_("Return and reintegration")},
 };
 
-static const char *label(Request *r, const char *zCode) {
-  for (size_t i = 0; i < COUNT(aLabel); i++)
-    if (strcmp(aLabel[i].zCode, zCode) == 0) return req_t(r, aLabel[i].zLabel);
-  return zCode;
-}
+static const char *label(Request *r, const char *zCode) { return code_label(r, aLabel, COUNT(aLabel), zCode); }
 
 static void put_parties(Buf *b, json_t *a) {
   size_t i;
@@ -248,7 +255,8 @@ static void facet_link(Request *r, Buf *b, const char *zFacet, const char *zValu
   for (size_t i = 0; i < COUNT(azKeep); i++) {
     const char *zV = strcmp(azKeep[i], zFacet) == 0 ? zValue : qparam(r, azKeep[i]);
     if (!zV) continue;
-    html_printf(b, "%s%s=", bFirst ? "" : "&amp;", azKeep[i]);
+    if (!bFirst) html_raw_UNSAFE(b, "&amp;");
+    html_printf(b, "%s=", azKeep[i]);
     html_urlencode(b, zV);
     bFirst = false;
   }
@@ -309,12 +317,14 @@ int page_agreements(Request *r) {
   if ((f = json_object_get(j, "practices")) && json_array_size(f)) {
     html_printf(b, "<h2>%s</h2>\n<ol class=\"results practices\">\n", req_t(r, "Good practices"));
     json_array_foreach(f, i, v) {
-      html_printf(b, "<li><strong>%s</strong> <span class=\"meta\">%s</span>\n<p class=\"snippet\">", js(v, "title"),
-                  js(v, "theme"));
+      html_printf(b, "<li><a href=\"/practices/%s\">%s</a> <span class=\"meta\">%s</span>\n<p class=\"snippet\">",
+                  js(v, "id"), js(v, "title"), js(v, "theme"));
       put_snippet(b, js(v, "snippet"));
       html_raw_UNSAFE(b, "</p></li>\n");
     }
-    html_raw_UNSAFE(b, "</ol>\n");
+    html_raw_UNSAFE(b, "</ol>\n<p><a href=\"/practices?q=");
+    html_urlencode(b, q.zText);
+    html_printf(b, "\">%s</a></p>\n", req_t(r, "All good practices matching this search"));
   }
   /* facets */
   static const struct { const char *zKey, *zTitle; } aFacet[] = {
@@ -337,6 +347,7 @@ int page_agreements(Request *r) {
               req_t(r, "Corridor view"), req_t(r, "Origin (ISO code)"), req_t(r, "Destination (ISO code)"),
               req_t(r, "Show"));
   html_printf(b, "<p><a href=\"/ratifications\">%s</a></p>\n", req_t(r, "Ratifications of the migrant worker Conventions"));
+  html_printf(b, "<p><a href=\"/practices\">%s</a></p>\n", req_t(r, "Good practices in labour migration"));
   json_decref(j);
   page_end(r);
   return 0;
@@ -581,6 +592,294 @@ int page_ratifications(Request *r) {
     html_raw_UNSAFE(b, "</tr>\n");
   }
   html_raw_UNSAFE(b, "</table></div>\n");
+  json_decref(j);
+  page_end(r);
+  return 0;
+}
+
+/* ---- good practices ---- */
+
+/* The principle areas of the ILO Multilateral Framework on Labour Migration (2006),
+** as the practices' mflm field codes them. */
+static const CodeLabel aMflm[] = {
+  {"I", N_("I. Decent work")},
+  {"II", N_("II. Means for international cooperation on labour migration")},
+  {"III", N_("III. Global knowledge base")},
+  {"IV", N_("IV. Effective management of labour migration")},
+  {"V", N_("V. Protection of migrant workers")},
+  {"VI", N_("VI. Prevention of and protection against abusive migration practices")},
+  {"VII", N_("VII. Migration process")},
+  {"VIII", N_("VIII. Social integration and inclusion")},
+  {"IX", N_("IX. Migration and development")},
+};
+
+static const char *mflm_label(Request *r, const char *zCode) { return code_label(r, aMflm, COUNT(aMflm), zCode); }
+
+/* The filters of /practices, in the order links keep them. */
+static const char *const azPracticeKeep[] = {"q", "country", "theme", "mflm", "regional_body", "year", "limit"};
+
+static int fill_practice_query(Request *r, PracticeQuery *q) {
+  long long n, year = 0, off;
+  memset(q, 0, sizeof *q);
+  /* the form sends year= when "any" is chosen */
+  if (req_query_int(r, "limit", 1, 100, 20, &n) || (qparam(r, "year") && req_query_int(r, "year", 1900, 2200, 0, &year)) ||
+      req_query_int(r, "offset", 0, 100000, 0, &off))
+    return -1;
+  q->zText = qparam(r, "q");
+  q->zCountry = qparam(r, "country");
+  q->zTheme = qparam(r, "theme");
+  q->zMflm = qparam(r, "mflm");
+  q->zRegion = qparam(r, "regional_body");
+  q->year = (int)year;
+  q->nLimit = (int)n;
+  q->nOffset = (int)off;
+  q->zLang = r->zLang;
+  return 0;
+}
+
+/* "/practices?" and the current filters, with zKey set to zValue (NULL: dropped),
+** and offset when nOffset > 0. */
+static void practices_href(Request *r, Buf *b, const char *zKey, const char *zValue, long long nOffset) {
+  bool bFirst = true;
+  html_raw_UNSAFE(b, "/practices?");
+  for (size_t i = 0; i < COUNT(azPracticeKeep); i++) {
+    const char *zV = zKey && strcmp(azPracticeKeep[i], zKey) == 0 ? zValue : qparam(r, azPracticeKeep[i]);
+    if (!zV) continue;
+    if (!bFirst) html_raw_UNSAFE(b, "&amp;");
+    html_printf(b, "%s=", azPracticeKeep[i]);
+    html_urlencode(b, zV);
+    bFirst = false;
+  }
+  if (nOffset > 0) {
+    if (!bFirst) html_raw_UNSAFE(b, "&amp;");
+    html_printf(b, "offset=%lld", nOffset);
+  }
+}
+
+/* A <select> of the values of one facet of all practices (pAll), zCur selected. */
+static void practice_select(Request *r, Buf *b, const char *zName, const char *zTitle, json_t *pAll, const char *zCur,
+                            bool bMflm) {
+  const char *zV;
+  json_t *n;
+  html_printf(b, "<label>%s <select name=\"%s\">\n<option value=\"\">%s</option>\n", zTitle, zName, req_t(r, "any"));
+  json_object_foreach(pAll, zV, n) {
+    html_printf(b, "<option value=\"%s\"", zV);
+    if (zCur && strcmp(zCur, zV) == 0) html_raw_UNSAFE(b, " selected");
+    html_printf(b, ">%s</option>\n", bMflm ? mflm_label(r, zV) : zV);
+  }
+  html_raw_UNSAFE(b, "</select></label>\n");
+}
+
+static void put_practice_countries(Buf *b, json_t *a) {
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) html_printf(b, "%s%s", i ? ", " : "", js(v, "name"));
+}
+
+int page_practices(Request *r) {
+  PracticeQuery q, qAll;
+  Err e = ERR_INIT;
+  Buf *b = &r->out;
+  json_t *j, *pAll, *v, *pFacets, *pNames;
+  size_t i;
+  long long nTotal, nOff;
+  char zYear[8];
+  if (fill_practice_query(r, &q)) return -1;
+  q.zOpen = MARK_OPEN;
+  q.zClose = MARK_CLOSE;
+  if (!(j = practice_query(r->store, &q, &e))) return req_fail_with(r, &e);
+  /* every value of every filter, for the form's lists */
+  memset(&qAll, 0, sizeof qAll);
+  qAll.nLimit = 1;
+  qAll.zLang = r->zLang;
+  if (!(pAll = practice_query(r->store, &qAll, &e))) {
+    json_decref(j);
+    return req_fail_with(r, &e);
+  }
+  pFacets = json_object_get(pAll, "facets");
+  nTotal = (long long)json_integer_value(json_object_get(j, "total"));
+  nOff = (long long)json_integer_value(json_object_get(j, "offset"));
+  page_begin(r, req_t(r, "Good practices"));
+  html_printf(b, "<nav class=\"breadcrumb\" aria-label=\"%s\">\n<ol>\n<li><a href=\"/agreements\">%s</a></li>\n"
+                 "<li aria-current=\"page\">%s</li>\n</ol>\n</nav>\n",
+              req_t(r, "Breadcrumb"), req_t(r, "Agreements"), req_t(r, "Good practices"));
+  html_printf(b, "<h1>%s</h1>\n<p>%s</p>\n", req_t(r, "Good practices in labour migration"),
+              req_t(r, "Policies and programmes that governments, social partners and the ILO have reported as working, "
+                       "classified by the principle areas of the ILO Multilateral Framework on Labour Migration. "
+                       "Every practice cites its source."));
+  html_printf(b, "<form class=\"search practices\" action=\"/practices\" method=\"get\" role=\"search\">\n"
+                 "<label for=\"q\">%s</label>\n<input id=\"q\" name=\"q\" type=\"search\" value=\"%s\" maxlength=\"1000\">\n",
+              req_t(r, "Search good practices"), q.zText ? q.zText : "");
+  html_printf(b, "<label>%s <input name=\"country\" size=\"4\" maxlength=\"3\" value=\"%s\"></label>\n",
+              req_t(r, "Country"), q.zCountry ? q.zCountry : "");
+  practice_select(r, b, "theme", req_t(r, "Theme"), json_object_get(pFacets, "theme"), q.zTheme, false);
+  practice_select(r, b, "mflm", req_t(r, "Principle area"), json_object_get(pFacets, "mflm"), q.zMflm, true);
+  practice_select(r, b, "regional_body", req_t(r, "Regional body"), json_object_get(pFacets, "regional_body"),
+                  q.zRegion, false);
+  snprintf(zYear, sizeof zYear, "%d", q.year);
+  practice_select(r, b, "year", req_t(r, "Year"), json_object_get(pFacets, "year"), q.year ? zYear : NULL, false);
+  html_printf(b, "<button type=\"submit\">%s</button>\n</form>\n", req_t(r, "Search"));
+
+  html_printf(b, "<p class=\"count\">%lld %s</p>\n", nTotal, req_t(r, "good practice(s)"));
+  if (nTotal == 0)
+    html_printf(b, "<p>%s</p>\n", req_t(r, "No good practice matches. Try another word, or remove a filter."));
+  html_printf(b, "<ol class=\"results practices\" start=\"%lld\">\n", nOff + 1);
+  json_array_foreach(json_object_get(j, "results"), i, v) {
+    json_t *y = json_object_get(v, "year");
+    html_printf(b, "<li><a href=\"/practices/%s\">%s</a>\n<p class=\"meta\">%s", js(v, "id"), js(v, "title"),
+                js(v, "theme"));
+    if (json_array_size(json_object_get(v, "countries"))) {
+      html_raw_UNSAFE(b, " · ");
+      put_practice_countries(b, json_object_get(v, "countries"));
+    }
+    if (*js(v, "regional_body")) html_printf(b, " · %s", js(v, "regional_body"));
+    if (json_is_integer(y)) html_printf(b, " · %lld", (long long)json_integer_value(y));
+    html_raw_UNSAFE(b, "</p>\n<p class=\"snippet\">");
+    put_snippet(b, js(v, "snippet"));
+    html_raw_UNSAFE(b, "</p></li>\n");
+  }
+  html_raw_UNSAFE(b, "</ol>\n");
+  if (nOff > 0 || nOff + q.nLimit < nTotal) {
+    html_printf(b, "<nav class=\"pager\" aria-label=\"%s\">\n<ul>\n", req_t(r, "Pages of results"));
+    if (nOff > 0) {
+      html_raw_UNSAFE(b, "<li><a rel=\"prev\" href=\"");
+      practices_href(r, b, NULL, NULL, nOff > q.nLimit ? nOff - q.nLimit : 0);
+      html_printf(b, "\">%s</a></li>\n", req_t(r, "Previous"));
+    }
+    if (nOff + q.nLimit < nTotal) {
+      html_raw_UNSAFE(b, "<li><a rel=\"next\" href=\"");
+      practices_href(r, b, NULL, NULL, nOff + q.nLimit);
+      html_printf(b, "\">%s</a></li>\n", req_t(r, "Next"));
+    }
+    html_raw_UNSAFE(b, "</ul>\n</nav>\n");
+  }
+
+  /* facets of the current matches; each keeps the other filters */
+  static const struct { const char *zKey, *zTitle; } aFacet[] = {
+    {"theme", N_("Theme")}, {"country", N_("Country")}, {"mflm", N_("Principle area")},
+    {"regional_body", N_("Regional body")}, {"year", N_("Year")}};
+  pNames = json_object_get(j, "country_names");
+  html_printf(b, "<section class=\"facets\" aria-label=\"%s\">\n", req_t(r, "Refine"));
+  for (size_t k = 0; k < COUNT(aFacet); k++) {
+    json_t *o = json_object_get(json_object_get(j, "facets"), aFacet[k].zKey), *n;
+    const char *zV;
+    if (!json_object_size(o)) continue;
+    html_printf(b, "<h2>%s</h2>\n<ul>\n", req_t(r, aFacet[k].zTitle));
+    json_object_foreach(o, zV, n) {
+      const char *zLabel = zV;
+      if (k == 1 && json_is_string(json_object_get(pNames, zV))) zLabel = json_string_value(json_object_get(pNames, zV));
+      if (k == 2) zLabel = mflm_label(r, zV);
+      html_raw_UNSAFE(b, "<li><a href=\"");
+      practices_href(r, b, aFacet[k].zKey, zV, 0);
+      html_printf(b, "\">%s</a> <span class=\"count\">%lld</span></li>\n", zLabel, (long long)json_integer_value(n));
+    }
+    html_raw_UNSAFE(b, "</ul>\n");
+  }
+  html_raw_UNSAFE(b, "</section>\n");
+  html_printf(b, "<p class=\"meta\"><a href=\"/api/v1/practices%s", q.zText ? "?q=" : "");
+  if (q.zText) html_urlencode(b, q.zText);
+  html_printf(b, "\">%s</a> · <a href=\"/agreements\">%s</a></p>\n", req_t(r, "These practices as JSON"),
+              req_t(r, "Search agreements"));
+  json_decref(j);
+  json_decref(pAll);
+  page_end(r);
+  return 0;
+}
+
+/* The language of a practice's text, named in the reader's language. */
+static const char *lang_name(Request *r, const char *zCode) {
+  static const struct { const char *zCode, *zName; } a[] = {
+    {"en", N_("English")}, {"fr", N_("French")}, {"es", N_("Spanish")}};
+  for (size_t i = 0; i < COUNT(a); i++)
+    if (strcmp(a[i].zCode, zCode) == 0) return req_t(r, a[i].zName);
+  return zCode;
+}
+
+static bool url_is_web(const char *z) {
+  return strncmp(z, "https://", 8) == 0 || strncmp(z, "http://", 7) == 0;
+}
+
+int page_practice(Request *r) {
+  Err e = ERR_INIT;
+  Buf *b = &r->out;
+  const char *zId = param(r, 0);
+  json_t *j = practice_get(r->store, zId, &e), *rel, *v, *y;
+  size_t i;
+  if (!j && e.code == ERR_NOT_FOUND) {
+    /* the core's hint names the CLI; a reader of the web wants the list page */
+    err_clear(&e);
+    req_fail(r, ERR_NOT_FOUND, "no good practice with id %s", zId);
+    err_hint(&r->err, "the good practices held are listed at /practices");
+    return -1;
+  }
+  if (!j) return req_fail_with(r, &e);
+  if (!(rel = practice_related(r->store, zId, r->zLang, 20, &e))) {
+    json_decref(j);
+    return req_fail_with(r, &e);
+  }
+  page_begin(r, js(j, "title"));
+  html_printf(b, "<nav class=\"breadcrumb\" aria-label=\"%s\">\n<ol>\n<li><a href=\"/agreements\">%s</a></li>\n"
+                 "<li><a href=\"/practices\">%s</a></li>\n<li aria-current=\"page\">%s</li>\n</ol>\n</nav>\n",
+              req_t(r, "Breadcrumb"), req_t(r, "Agreements"), req_t(r, "Good practices"), js(j, "id"));
+  html_printf(b, "<article class=\"practice\">\n<h1>%s</h1>\n", js(j, "title"));
+  html_printf(b, "<dl class=\"titles\">\n<dt>%s</dt><dd><a href=\"/practices?theme=", req_t(r, "Theme"));
+  html_urlencode(b, js(j, "theme"));
+  html_printf(b, "\">%s</a></dd>\n", js(j, "theme"));
+  if (json_array_size(json_object_get(rel, "countries"))) {
+    html_printf(b, "<dt>%s</dt><dd><ul class=\"countries\">\n", req_t(r, "Countries"));
+    json_array_foreach(json_object_get(rel, "countries"), i, v)
+      html_printf(b, "<li><a href=\"/agreements?country=%s\">%s</a> <span class=\"meta\">"
+                     "(<a href=\"/practices?country=%s\">%s</a> · <a href=\"/statistics/area/%s\">%s</a>)</span></li>\n",
+                  js(v, "alpha2"), js(v, "name"), js(v, "alpha2"), req_t(r, "its good practices"), js(v, "alpha3"),
+                  req_t(r, "statistics"));
+    html_raw_UNSAFE(b, "</ul></dd>\n");
+  }
+  if (*js(j, "regional_body")) {
+    html_printf(b, "<dt>%s</dt><dd><a href=\"/practices?regional_body=", req_t(r, "Regional body"));
+    html_urlencode(b, js(j, "regional_body"));
+    html_printf(b, "\">%s</a></dd>\n", js(j, "regional_body"));
+  }
+  if (json_is_integer(y = json_object_get(j, "year")))
+    html_printf(b, "<dt>%s</dt><dd>%lld</dd>\n", req_t(r, "Year"), (long long)json_integer_value(y));
+  if (json_array_size(json_object_get(j, "mflm"))) {
+    html_printf(b, "<dt>%s</dt><dd><ul class=\"mflm\">\n", req_t(r, "Principle areas"));
+    json_array_foreach(json_object_get(j, "mflm"), i, v) {
+      html_printf(b, "<li><a href=\"/practices?mflm=%s\">%s</a></li>\n", json_string_value(v),
+                  mflm_label(r, json_string_value(v)));
+    }
+    html_raw_UNSAFE(b, "</ul></dd>\n");
+  }
+  html_printf(b, "<dt>%s</dt><dd>%s</dd>\n</dl>\n", req_t(r, "Language"), lang_name(r, js(j, "lang")));
+  html_printf(b, "<h2>%s</h2>\n<p class=\"description\" lang=\"%s\">%s</p>\n", req_t(r, "Description"), js(j, "lang"),
+              js(j, "description"));
+  if (*js(j, "evidence"))
+    html_printf(b, "<h2>%s</h2>\n<p class=\"evidence\" lang=\"%s\">%s</p>\n", req_t(r, "Evidence of results"),
+                js(j, "lang"), js(j, "evidence"));
+  html_printf(b, "<h2>%s</h2>\n<p class=\"source\"><cite>%s</cite>", req_t(r, "Source"), js(j, "source"));
+  if (url_is_web(js(j, "source_url")))
+    html_printf(b, "<br><a class=\"source-link\" href=\"%s\" rel=\"noopener noreferrer\">%s</a>", js(j, "source_url"),
+                req_t(r, "Open the source"));
+  html_raw_UNSAFE(b, "</p>\n</article>\n");
+
+  html_printf(b, "<section class=\"related\">\n<h2>%s</h2>\n", req_t(r, "Agreements for the same countries"));
+  if (!json_array_size(json_object_get(rel, "agreements"))) {
+    html_printf(b, "<p>%s</p>\n", req_t(r, "No agreement held in lmis involves these countries."));
+  } else {
+    html_raw_UNSAFE(b, "<ul class=\"agreements\">\n");
+    json_array_foreach(json_object_get(rel, "agreements"), i, v) {
+      html_printf(b, "<li><a href=\"/agreements/%s\">%s</a>\n<span class=\"meta\">%s · %s", js(v, "id"), js(v, "title"),
+                  label(r, js(v, "type")), label(r, js(v, "status")));
+      if (*js(v, "date_signed")) html_printf(b, " · %s", js(v, "date_signed"));
+      if (strcmp(js(v, "via"), "regional") == 0) html_printf(b, " · %s", req_t(r, "same regional body"));
+      html_raw_UNSAFE(b, "</span></li>\n");
+    }
+    html_raw_UNSAFE(b, "</ul>\n");
+  }
+  html_raw_UNSAFE(b, "</section>\n");
+  html_printf(b, "<p class=\"meta\"><a href=\"/api/v1/practices/%s\" type=\"application/json\">%s</a> · "
+                 "<a href=\"/practices\">%s</a></p>\n",
+              js(j, "id"), req_t(r, "This practice as JSON"), req_t(r, "All good practices"));
+  json_decref(rel);
   json_decref(j);
   page_end(r);
   return 0;

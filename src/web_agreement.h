@@ -24,4 +24,6 @@ int page_agreement_comment(Request *r);    /* POST /agreements/{id}/comments (fo
 int page_corridor_query(Request *r);       /* GET  /corridor?origin=&dest= (redirects) */
 int page_corridor(Request *r);             /* GET  /corridor/{origin}/{dest} */
 int page_ratifications(Request *r);        /* GET  /ratifications (world table) */
+int page_practices(Request *r);            /* GET  /practices?q=&country=&theme=&mflm=&regional_body=&year=&offset= */
+int page_practice(Request *r);             /* GET  /practices/{id} (one good practice, related agreements) */
 #endif

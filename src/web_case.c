@@ -127,16 +127,8 @@ int api_case_act(Request *r) {
 
 static void put_time(Buf *b, json_t *v) {
   char z[32];
-  time_t t;
-  struct tm tm;
-  if (!json_is_integer(v)) {
-    html_printf(b, "-");
-    return;
-  }
-  t = (time_t)json_integer_value(v);
-  gmtime_r(&t, &tm);
-  strftime(z, sizeof z, "%Y-%m-%d %H:%M UTC", &tm);
-  html_printf(b, "%s", z);
+  if (json_is_integer(v)) html_printf(b, "%s UTC", utc_minute((int64_t)json_integer_value(v), z));
+  else html_printf(b, "-");
 }
 
 static const char *jstr(json_t *o, const char *zKey) { return json_string_value(json_object_get(o, zKey)); }

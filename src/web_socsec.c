@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define FORM_ROWS 6   /* period rows on the form; the API and CLI take up to 200 */
+#define FORM_CHILDREN 4   /* children rows on the form; the API and CLI take up to SS_MAX_CHILDREN */
 
 /* ---- API ---- */
 
@@ -50,6 +51,7 @@ int api_socsec_instruments(Request *r) {
 /* The form's values, kept to redisplay them. All arena or request-owned. */
 typedef struct SsForm {
   const char *zBirth, *zSex, *zInstr;
+  const char *zBenefit, *zOnset, *zDegree, *zState, *zDeath, *zSpouseBirth, *azChild[FORM_CHILDREN];
   const char *azCountry[FORM_ROWS], *azFrom[FORM_ROWS], *azTo[FORM_ROWS], *azKind[FORM_ROWS], *azEarn[FORM_ROWS];
 } SsForm;
 
@@ -60,9 +62,51 @@ static void opt(Buf *b, const char *zValue, const char *zLabel, const char *zCur
               zLabel);
 }
 
+static void radio_named(Buf *b, const char *zName, const char *zValue, const char *zLabel, bool bChecked) {
+  html_printf(b, "<p><label><input type=\"radio\" name=\"%s\" value=\"%s\"%s> %s</label></p>\n", zName, zValue,
+              bChecked ? " checked" : "", zLabel);
+}
+
 static void radio(Buf *b, const char *zValue, const char *zLabel, const char *zCur) {
-  html_printf(b, "<p><label><input type=\"radio\" name=\"instrument\" value=\"%s\"%s> %s</label></p>\n", zValue,
-              str_eq(zValue, val(zCur)) ? " checked" : "", zLabel);
+  radio_named(b, "instrument", zValue, zLabel, str_eq(zValue, val(zCur)));
+}
+
+/* The benefit asked for, and the fields of invalidity and survivors' pensions. The
+** two fieldsets are always shown (no script needed); only the chosen one is read. */
+static void render_benefit(Request *r, const SsForm *f) {
+  const char *zL = r->zLang, *zCur = *val(f->zBenefit) ? f->zBenefit : "old_age";
+  Buf *b = &r->out;
+  html_printf(b, "<div class=\"benefit\" role=\"radiogroup\" aria-labelledby=\"benefit-label\">\n"
+                 "<p id=\"benefit-label\"><strong>%s</strong></p>\n", T(zL, "Which pension?"));
+  radio_named(b, "benefit", "old_age", T(zL, "Old-age pension"), str_eq(zCur, "old_age"));
+  radio_named(b, "benefit", "invalidity", T(zL, "Invalidity pension (disability)"), str_eq(zCur, "invalidity"));
+  radio_named(b, "benefit", "survivors", T(zL, "Survivors' pension (after a death)"), str_eq(zCur, "survivors"));
+  html_raw_UNSAFE(b, "</div>\n");
+  html_printf(b, "<fieldset class=\"period\" id=\"invalidity\"><legend>%s</legend>\n",
+              T(zL, "Invalidity pension only"));
+  html_printf(b, "<p><label for=\"onset\">%s</label>\n<input id=\"onset\" name=\"onset\" type=\"date\" "
+                 "min=\"1900-01-01\" max=\"2100-12-31\" value=\"%s\"></p>\n",
+              T(zL, "Date of onset of the invalidity"), val(f->zOnset));
+  html_printf(b, "<p><label for=\"degree\">%s</label>\n<input id=\"degree\" name=\"degree\" inputmode=\"numeric\" "
+                 "maxlength=\"3\" value=\"%s\"></p>\n",
+              T(zL, "Degree of incapacity (percent, 0 to 100)"), val(f->zDegree));
+  html_printf(b, "<p><label for=\"state\">%s</label>\n<input id=\"state\" name=\"state\" maxlength=\"3\" "
+                 "list=\"socsec-countries\" autocapitalize=\"characters\" value=\"%s\"></p>\n</fieldset>\n",
+              T(zL, "Country where you were insured at the onset (optional)"), val(f->zState));
+  html_printf(b, "<fieldset class=\"period\" id=\"survivors\"><legend>%s</legend>\n<p class=\"note\">%s</p>\n",
+              T(zL, "Survivors' pension only"),
+              T(zL, "Enter the year of birth, sex and periods of the person who died, then the survivors."));
+  html_printf(b, "<p><label for=\"death\">%s</label>\n<input id=\"death\" name=\"death\" type=\"date\" "
+                 "min=\"1900-01-01\" max=\"2100-12-31\" value=\"%s\"></p>\n",
+              T(zL, "Date of death"), val(f->zDeath));
+  html_printf(b, "<p><label for=\"spouse_birth\">%s</label>\n<input id=\"spouse_birth\" name=\"spouse_birth\" "
+                 "type=\"date\" min=\"1900-01-01\" max=\"2100-12-31\" value=\"%s\"></p>\n",
+              T(zL, "Spouse's date of birth (empty: no surviving spouse)"), val(f->zSpouseBirth));
+  for (int k = 0; k < FORM_CHILDREN; k++)
+    html_printf(b, "<p><label for=\"child%d\">%s %d</label>\n<input id=\"child%d\" name=\"child%d\" type=\"date\" "
+                   "min=\"1900-01-01\" max=\"2100-12-31\" value=\"%s\"></p>\n",
+                k + 1, T(zL, "Date of birth of child"), k + 1, k + 1, k + 1, val(f->azChild[k]));
+  html_raw_UNSAFE(b, "</fieldset>\n");
 }
 
 static void render_form(Request *r, const SsForm *f) {
@@ -91,7 +135,9 @@ static void render_form(Request *r, const SsForm *f) {
     radio(b, json_string_value(json_object_get(v, "id")), z, f->zInstr);
     free(z);
   }
-  html_raw_UNSAFE(b, "</div>\n<datalist id=\"socsec-countries\">\n");
+  html_raw_UNSAFE(b, "</div>\n");
+  render_benefit(r, f);
+  html_raw_UNSAFE(b, "<datalist id=\"socsec-countries\">\n");
   json_array_foreach(aS, i, v)
     html_printf(b, "<option value=\"%s\">%s</option>\n", json_string_value(json_object_get(v, "country")),
                 json_string_value(json_object_get(v, "display_name")));
@@ -203,6 +249,36 @@ static json_t *form_to_json(Request *r, SsForm *f, const char **pzErr) {
   }
   json_object_set_new(j, "periods", a);
   json_object_set_new(j, "earnings", pEarn);
+  if (str_eq(f->zBenefit, "invalidity")) {
+    json_t *pB = json_pack("{s:s}", "type", "invalidity");
+    long long d;
+    if (*val(f->zOnset)) json_object_set_new(pB, "onset", json_string(f->zOnset));
+    if (*val(f->zDegree)) {
+      if (parse_int(f->zDegree, 0, 100, &d)) {
+        json_decref(pB);
+        *pzErr = T(zL, "Degree of incapacity: enter a whole number from 0 to 100.");
+        json_decref(j);
+        return NULL;
+      }
+      json_object_set_new(pB, "degree", json_integer(d));
+    }
+    if (*val(f->zState)) {
+      char zUp[4] = {0};
+      for (int t = 0; t < 3 && f->zState[t]; t++)
+        zUp[t] = (char)(f->zState[t] >= 'a' && f->zState[t] <= 'z' ? f->zState[t] - 32 : f->zState[t]);
+      json_object_set_new(pB, "state", json_string(strlen(f->zState) <= 3 ? zUp : f->zState));
+    }
+    json_object_set_new(j, "benefit", pB);
+  } else if (str_eq(f->zBenefit, "survivors")) {
+    json_t *pB = json_pack("{s:s}", "type", "survivors"), *pC = json_array();
+    if (*val(f->zDeath)) json_object_set_new(pB, "death", json_string(f->zDeath));
+    if (*val(f->zSpouseBirth)) json_object_set_new(pB, "spouse", json_pack("{s:s}", "birth_date", f->zSpouseBirth));
+    for (int k = 0; k < FORM_CHILDREN; k++)
+      if (*val(f->azChild[k])) json_array_append_new(pC, json_pack("{s:s}", "birth_date", f->azChild[k]));
+    if (json_array_size(pC) > 0) json_object_set_new(pB, "children", pC);
+    else json_decref(pC);
+    json_object_set_new(j, "benefit", pB);
+  }
   return j;
 form_fail:
   json_decref(j);
@@ -221,6 +297,23 @@ static void render_result(Request *r, const SsResult *res) {
     html_printf(b, "<p>%s: %s%s</p>\n", T(zL, "Agreement"), socsec_name(res->instr.azName, zL),
                 res->instr.bIllustrative ? T(zL, " (illustrative)") : "");
   else html_printf(b, "<p>%s</p>\n", T(zL, "No agreement: each country pays under its own law alone."));
+  if (res->benefit != SS_BEN_OLD_AGE) {
+    char zDay[16];
+    int y, m, d;
+    socsec_date_parts(res->iRiskDay, &y, &m, &d);
+    snprintf(zDay, sizeof zDay, "%04d-%02d-%02d", y, m, d);
+    html_raw_UNSAFE(b, "<p class=\"benefit\">");
+    if (res->benefit == SS_BEN_INVALIDITY)
+      html_printf(b, T(zL, "Invalidity pension: onset of invalidity on %s, degree of incapacity %d%%."), zDay,
+                  res->degree);
+    else html_printf(b, T(zL, "Survivors' pension: death of the insured person on %s."), zDay);
+    html_raw_UNSAFE(b, "</p>\n");
+    if (res->nNote > 0) {
+      html_raw_UNSAFE(b, "<ul class=\"notes\">\n");
+      for (int i = 0; i < res->nNote; i++) html_printf(b, "<li>%s</li>\n", res->azNote[i]);
+      html_raw_UNSAFE(b, "</ul>\n");
+    }
+  }
   if (res->nOverlap > 0) {
     html_printf(b, "<h3>%s</h3>\n<ul class=\"overlaps\">\n", T(zL, "Overlapping periods"));
     for (int i = 0; i < res->nOverlap; i++) html_printf(b, "<li>%s</li>\n", res->azOverlap[i]);
@@ -260,6 +353,17 @@ int page_socsec_post(Request *r) {
   f.zBirth = req_form(r, "birth_year");
   f.zSex = req_form(r, "sex");
   f.zInstr = req_form(r, "instrument");
+  f.zBenefit = req_form(r, "benefit");
+  f.zOnset = req_form(r, "onset");
+  f.zDegree = req_form(r, "degree");
+  f.zState = req_form(r, "state");
+  f.zDeath = req_form(r, "death");
+  f.zSpouseBirth = req_form(r, "spouse_birth");
+  char azChildName[FORM_CHILDREN][16];
+  for (int k = 0; k < FORM_CHILDREN; k++) {
+    snprintf(azChildName[k], sizeof azChildName[k], "child%d", k + 1);
+    f.azChild[k] = req_form(r, azChildName[k]);
+  }
   for (int k = 0; k < FORM_ROWS; k++) {
     static const char *const azField[] = {"country", "from", "to", "kind", "earnings"};
     for (int t = 0; t < 5; t++) snprintf(azName[t][k], sizeof azName[t][k], "%s%d", azField[t], k + 1);
@@ -288,6 +392,16 @@ int page_socsec_post(Request *r) {
         const char *zRest = strstr(zMsg, ": ");
         zErrOwned = xasprintf("%s %d, %s: %s", T(zL, "Period"), n, zField ? zField + 1 : "",
                               zRest ? zRest + 2 : zMsg);
+      } else if (strncmp(val(e.zWhere), "/benefit/", 9) == 0) {
+        /* "/benefit/onset: is required" -> "Date of onset of the invalidity: is required". */
+        const char *zW = e.zWhere + 9, *zRest = strstr(zMsg, ": "), *zLabel = NULL;
+        if (str_eq(zW, "onset")) zLabel = T(zL, "Date of onset of the invalidity");
+        else if (str_eq(zW, "degree")) zLabel = T(zL, "Degree of incapacity (percent, 0 to 100)");
+        else if (str_eq(zW, "state")) zLabel = T(zL, "Country where you were insured at the onset (optional)");
+        else if (str_eq(zW, "death")) zLabel = T(zL, "Date of death");
+        else if (strncmp(zW, "spouse", 6) == 0) zLabel = T(zL, "Spouse's date of birth (empty: no surviving spouse)");
+        else if (strncmp(zW, "children", 8) == 0) zLabel = T(zL, "Date of birth of child");
+        zErrOwned = zLabel ? xasprintf("%s: %s", zLabel, zRest ? zRest + 2 : zMsg) : xasprintf("%s", zMsg);
       } else {
         zErrOwned = xasprintf("%s", zMsg);
       }

@@ -272,6 +272,10 @@ MATRIX = [
     ("GET", "/account", "/account", P, None, ACCOUNT(303, 200)),
     # the audit log: administrators only (a page sends the public to log in)
     ("GET", "/admin/audit", "/admin/audit", P, None, [303] + [403] * 7 + [200]),
+    # the notification outbox page and retry: administrators only (no such message: 404)
+    ("GET", "/admin/notifications", "/admin/notifications?state=queued", P, None, [303] + [403] * 7 + [200]),
+    ("POST", "/admin/notifications/{id}/retry", "/admin/notifications/999999/retry", P, "csrf-form-b",
+     [401] + [403] * 7 + [404]),
     # agreements: reading is public; employment officers and admins edit; social partners comment
     ("GET", "/agreements", "/agreements?q=worker", P, None, ALL200),
     ("GET", "/agreements/{id}", "/agreements/mercosur-social-security-1997", P, None, ALL200),
@@ -317,6 +321,11 @@ MATRIX = [
     # an empty object: 400 shows the policy let the request through to the handler
     ("POST", "/api/v1/login", "/api/v1/login", A, "json-empty", [400] * 9),
     ("GET", "/api/v1/me", "/api/v1/me", A, None, ACCOUNT(401, 200)),
+    # case notifications: administrators, and labour inspectors for their own cases; never the immigration officer
+    ("GET", "/api/v1/notifications", "/api/v1/notifications?state=queued&limit=10", A, None,
+     [401, 403, 403, 403, 200, 403, 403, 403, 200]),
+    ("POST", "/api/v1/notifications/{id}/retry", "/api/v1/notifications/999999/retry", A, "csrf-header",
+     [401] + [403] * 7 + [404]),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", A, None, ALL200),
     ("GET", "/api/v1/practices", "/api/v1/practices?q=skills", A, None, ALL200),
     ("GET", "/api/v1/practices/{id}", "/api/v1/practices/ph-tripartite-boards", A, None, ALL200),
@@ -343,6 +352,9 @@ MATRIX = [
     ("GET", "/login", "/login", P, None, ALL200),
     # a valid pre-session token but no credentials: the form comes back with 400
     ("POST", "/login", "/login", P, "login-form-empty", [400] * 9),
+    # good practices: public pages over the same search as /api/v1/practices
+    ("GET", "/practices", "/practices?q=regularization&theme=regularization", P, None, ALL200),
+    ("GET", "/practices/{id}", "/practices/ph-tripartite-boards", P, None, ALL200),
     ("GET", "/ratifications", "/ratifications", P, None, ALL200),
     ("GET", "/sdmx/data/{flow}", "/sdmx/data/LMIS_MIG?format=sdmx-csv", A, None, ALL200),
     ("GET", "/sdmx/data/{flow}/{key}", "/sdmx/data/LMIS_PUBLIC/ITA.PHL....?format=sdmx-json", A, None, ALL200),
@@ -916,6 +928,101 @@ class T08Socsec(unittest.TestCase):
         self.assertIn("Period 2", r.body.decode())
 
 
+class T08SocsecBenefits(unittest.TestCase):
+    """Invalidity and survivors' pensions: the same endpoint and form with a "benefit"
+    (docs/socsec.md, worked examples I1 and S1)."""
+
+    def sample(self, name):
+        with open(os.path.join(ROOT, "data", "samples", "socsec-%s.json" % name)) as f:
+            return json.load(f)
+
+    def test_invalidity(self):
+        r = request("POST", "/api/v1/socsec/compute", self.sample("invalidity"))
+        self.assertEqual(r.status, 200, r)
+        j = r.json()
+        self.assertEqual(j["benefit"]["type"], "invalidity")
+        self.assertEqual(j["benefit"]["rule"], "art_46_1")
+        self.assertEqual(j["benefit"]["state"], "XAA")
+        by = {c["country"]: c for c in j["countries"]}
+        self.assertEqual(by["XAA"]["invalidity"]["projected_periods"], 252)
+        self.assertEqual(by["XAA"]["theoretical_amount"]["minor_units"], 105000)
+        self.assertEqual(by["XAA"]["payable"]["minor_units"], 30000)
+        self.assertEqual(by["XBB"]["invalidity"]["legislation_type"], "A")
+        self.assertEqual(by["XBB"]["payable"]["minor_units"], 50000)
+        self.assertEqual(j["total_monthly"][0]["minor_units"], 80000)
+        # a degree under XBB's minimum (66%): only XAA pays, half rate
+        body = self.sample("invalidity")
+        body["benefit"]["degree"] = 60
+        j = request("POST", "/api/v1/socsec/compute", body).json()
+        self.assertEqual(j["total_monthly"][0]["minor_units"], 15000)
+        by = {c["country"]: c for c in j["countries"]}
+        self.assertEqual(by["XBB"]["basis"], "degree_below_minimum")
+
+    def test_survivors(self):
+        r = request("POST", "/api/v1/socsec/compute?lang=es", self.sample("survivors"))
+        self.assertEqual(r.status, 200, r)
+        j = r.json()
+        self.assertEqual(j["benefit"], {"type": "survivors", "death": "2019-06-30", "notes": []})
+        by = {c["country"]: c for c in j["countries"]}
+        xaa = by["XAA"]["survivors"]
+        self.assertEqual(xaa["deceased_pension"]["minor_units"], 114375)
+        self.assertEqual([s["amount"]["minor_units"] for s in xaa["shares"]], [68625, 22875, 0])
+        self.assertEqual([s["amount"]["minor_units"] for s in by["XBB"]["survivors"]["shares"]], [9500, 4750, 4750])
+        self.assertEqual(j["total_monthly"][0]["minor_units"], 110500)
+
+    def test_bad_benefits(self):
+        cases = [
+            (("benefit", "onset"), None, "/benefit/onset"),
+            (("benefit", "degree"), 150, "/benefit/degree"),
+            (("benefit", "degree"), "70", "/benefit/degree"),
+            (("benefit", "state"), "XZZ", "/benefit/state"),
+            (("benefit", "type"), "disability", "/benefit/type"),
+        ]
+        for (k1, k2), v, ptr in cases:
+            body = self.sample("invalidity")
+            if v is None:
+                del body[k1][k2]
+            else:
+                body[k1][k2] = v
+            r = request("POST", "/api/v1/socsec/compute", body)
+            self.assertEqual((r.status, r.json().get("pointer")), (400, ptr), (k2, v, r.body[:300]))
+        body = self.sample("survivors")
+        body["benefit"]["children"][0]["birth_date"] = "2020-01-01"   # born after the death
+        r = request("POST", "/api/v1/socsec/compute", body)
+        self.assertEqual((r.status, r.json().get("pointer")), (400, "/benefit/children/0/birth_date"))
+        body = self.sample("survivors")
+        body["benefit"] = {"type": "survivors", "death": "1994-12-31", "spouse": {"age": 50}}   # before every period
+        r = request("POST", "/api/v1/socsec/compute", body)
+        self.assertEqual((r.status, r.json().get("pointer")), (400, "/benefit/death"))
+
+    def test_form(self):
+        page = request("GET", "/socsec")
+        self.assertEqual(page.status, 200)
+        html = page.body.decode()
+        for name in ('name="benefit" value="invalidity"', 'name="onset"', 'name="degree"', 'name="death"',
+                     'name="spouse_birth"', 'name="child1"'):
+            self.assertIn(name, html)
+        pre = page.cookies().get("lmis_csrf", (None,))[0]
+        fields = {"birth_year": "1970", "sex": "M", "instrument": "EXAMPLE-ABC", "benefit": "survivors",
+                  "country1": "XAA", "from1": "1995-01-01", "to1": "2009-12-31", "earnings1": "2500",
+                  "country2": "XBB", "from2": "2010-01-01", "to2": "2019-06-30",
+                  "death": "2019-06-30", "spouse_birth": "1972-03-10", "child1": "2005-09-01", "child2": "1999-01-15",
+                  "csrf": pre}
+        r = request("POST", "/socsec", body=form(fields), headers=FORM, cookies={"lmis_csrf": pre})
+        self.assertEqual(r.status, 200, r)
+        body = r.body.decode()
+        self.assertIn("1105.00 EUR", body)
+        self.assertIn('data-step="survivor"', body)
+        # invalidity without a degree comes back on the form, naming the field
+        fields = dict(fields, benefit="invalidity", onset="2019-01-01", degree="")
+        r = request("POST", "/socsec", body=form(fields), headers=FORM, cookies={"lmis_csrf": pre})
+        self.assertEqual(r.status, 400)
+        self.assertIn("Degree of incapacity", r.body.decode())
+        r = request("POST", "/socsec", body=form(dict(fields, degree="70")), headers=FORM, cookies={"lmis_csrf": pre})
+        self.assertEqual(r.status, 200)
+        self.assertIn('data-step="degree"', r.body.decode())
+
+
 # ---------------------------------------------------------------- runner
 
 class T07Audit(unittest.TestCase):
@@ -1153,6 +1260,8 @@ class TCliFirewall(unittest.TestCase):
         (["case", "stats", "--min-n", "1"], [0] * 8),
         (["case", "escalate"], [1, 1, 1, 0, 1, 1, 1, 0]),
         (["audit", "verify"], [1, 1, 1, 1, 1, 1, 1, 0]),
+        (["notify", "list"], [1, 1, 1, 0, 1, 1, 1, 0]),
+        (["notify", "run", "--once"], [1, 1, 1, 1, 1, 1, 1, 0]),
         (["audit", "list", "--limit", "5"], [1, 1, 1, 1, 1, 1, 1, 0]),
     ]
 
@@ -1621,6 +1730,467 @@ class TAgreements(unittest.TestCase):
         r = request("GET", "/corridor/PH/DE")
         self.assertIn(b"has not ratified", r.body)
         self.assertEqual(request("GET", "/agreements/no-such-agreement").status, 404)
+
+
+
+class TPractices(unittest.TestCase):
+    """Good practices on the web: the list with search, filters and paging, one practice's
+    page, and practices in the agreements search."""
+
+    @staticmethod
+    def listed(body):
+        """The practice ids linked from the results list of /practices, in order."""
+        m = re.search(rb'<ol class="results practices"[^>]*>(.*?)</ol>', body, re.S)
+        return re.findall(r'<a href="/practices/([^"]+)">', m.group(1).decode()) if m else None
+
+    def test_list_and_paging(self):
+        total = request("GET", "/api/v1/practices?limit=100").json()["total"]
+        self.assertGreaterEqual(total, 10)
+        r = request("GET", "/practices")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn(b'<form class="search practices" action="/practices"', r.body)
+        self.assertEqual(len(self.listed(r.body)), min(total, 20))
+        self.assertIn(("<p class=\"count\">%d " % total).encode(), r.body)
+        first = self.listed(request("GET", "/practices?limit=5").body)
+        self.assertEqual(len(first), 5)
+        r = request("GET", "/practices?limit=5&offset=5")
+        self.assertIn(b'rel="prev" href="/practices?limit=5"', r.body)
+        self.assertIn(b'rel="next" href="/practices?limit=5&amp;offset=10"', r.body)
+        second = self.listed(r.body)
+        self.assertEqual(len(second), 5)
+        self.assertFalse(set(first) & set(second))
+        # links that keep several filters separate them with one escaped ampersand
+        self.assertNotIn(b"&amp;amp;", r.body)
+        self.assertNotIn(b"&amp;amp;", request("GET", "/agreements?q=workers&status=signed").body)
+        # the list is in the navigation and on the home page
+        self.assertIn(b'href="/practices"', request("GET", "/").body)
+
+    def test_search_finds_a_word_of_the_description_only(self):
+        p = request("GET", "/api/v1/practices/pa-employer-reference-letter").json()
+        self.assertIn("maritime", p["description"])
+        self.assertNotIn("maritime", (p["title"] + p["theme"] + (p["evidence"] or "")).lower())
+        r = request("GET", "/practices?q=maritime")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.listed(r.body), ["pa-employer-reference-letter"])
+        self.assertIn(b"<mark>maritime</mark>", r.body)
+        # the agreements search lists it too, linked to its page
+        r = request("GET", "/agreements?q=maritime")
+        self.assertIn(b'<a href="/practices/pa-employer-reference-letter">', r.body)
+        self.assertIn(b'href="/practices?q=maritime"', r.body)
+        # evidence (Spanish, stemmed) and theme are searched as well
+        self.assertIn("pa-regularization-programmes-2010", self.listed(request("GET", "/practices?q=gobernanzas").body))
+        self.assertIn("ca-mx-seasonal-agricultural-worker-program",
+                      self.listed(request("GET", "/practices?q=circular").body))
+
+    def test_filters(self):
+        ids = self.listed(request("GET", "/practices?theme=regularization").body)
+        self.assertEqual(sorted(ids), ["ar-mercosur-regularization-2006", "co-venezuelan-temporary-protection-2021",
+                                       "pa-regularization-programmes-2010"])
+        self.assertEqual(self.listed(request("GET", "/practices?country=COL").body),
+                         ["co-venezuelan-temporary-protection-2021"])
+        self.assertEqual(self.listed(request("GET", "/practices?regional_body=ASEAN&mflm=II").body),
+                         ["asean-forum-on-migrant-labour"])
+        self.assertEqual(self.listed(request("GET", "/practices?year=1974").body),
+                         ["ca-mx-seasonal-agricultural-worker-program"])
+        self.assertEqual(self.listed(request("GET", "/practices?q=regularization&year=1900").body), [])
+        r = request("GET", "/practices?mflm=X")
+        self.assertEqual(r.status, 400)
+        self.assertIn(b"principle area", r.body)
+        self.assertEqual(request("GET", "/practices?year=soon").status, 400)
+        # the form sends every field; blank ones are no filter
+        r = request("GET", "/practices?q=maritime&country=&theme=&mflm=&regional_body=&year=")
+        self.assertEqual(self.listed(r.body), ["pa-employer-reference-letter"])
+
+    def test_page(self):
+        r = request("GET", "/practices/ph-tripartite-boards")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn(b"<h1>Tripartite boards", r.body)
+        self.assertIn(b'href="/api/v1/practices/ph-tripartite-boards"', r.body)
+        self.assertIn(b'href="/statistics/area/PHL"', r.body)
+        self.assertIn(b'href="/agreements?country=PH"', r.body)
+        self.assertIn(b'href="/agreements/ph-sa-domestic-workers-2013"', r.body)
+        self.assertIn(b"para 105", r.body)
+        r = request("GET", "/practices/ca-mx-seasonal-agricultural-worker-program")
+        self.assertIn(b'class="source-link" href="https://www.canada.ca/', r.body)
+        r = request("GET", "/practices/co-venezuelan-temporary-protection-2021?lang=es")
+        self.assertIn(b'lang="es">Colombia adopt', r.body)
+        self.assertIn("Venezuela".encode(), r.body)
+
+    def test_not_found(self):
+        r = request("GET", "/practices/no-such-practice")
+        self.assertEqual(r.status, 404)
+        self.assertIn(b"no good practice with id no-such-practice", r.body)
+        self.assertIn(b"listed at /practices", r.body)
+        self.assertEqual(request("GET", "/practices/%3Cb%3E").status, 404)
+        self.assertNotIn(b"<b>", request("GET", "/practices/%3Cb%3E").body.split(b"<main")[1])
+
+    def test_escaped_and_french(self):
+        _, tok, csrf = login("employment_officer")
+        doc = {"practices": [{
+            "id": "http-fr-practice", "title_en": "Orientation <script>alert(1)</script> of seasonal workers",
+            "theme": "<i>information</i>", "lang": "fr", "countries": ["SN"], "year": 2019,
+            "description": "Les travailleurs saisonniers reçoivent une formation avant le départ.",
+            "evidence": "Les syndicats ont été consultés <img src=x onerror=alert(1)>.",
+            "source": "http test", "source_url": "javascript:alert(1)"}]}
+        r = request("POST", "/api/v1/agreements", doc, headers={"X-CSRF-Token": csrf}, cookies={"lmis_session": tok})
+        self.assertEqual(r.status, 200, r)
+        r = request("GET", "/practices/http-fr-practice")
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn(b"<script>alert", r.body)
+        self.assertNotIn(b"<img src=x", r.body)
+        self.assertNotIn(b"<i>information", r.body)
+        self.assertNotIn(b"javascript:", r.body)
+        self.assertIn(b"&lt;script&gt;", r.body)
+        # French words, inflected otherwise, find it (Snowball stems); so does the agreements search
+        self.assertIn("http-fr-practice", self.listed(request("GET", "/practices?q=saisonnier+syndicat").body))
+        r = request("GET", "/practices?q=saisonnier")
+        self.assertNotIn(b"<script>alert", r.body)
+        self.assertIn(b'<a href="/practices/http-fr-practice">', request("GET", "/agreements?q=saisonniers").body)
+
+
+# ---------------------------------------------------------------- notifications
+
+class FakeSmtp:
+    """A minimal SMTP server (RFC 5321: EHLO, MAIL, RCPT, DATA, QUIT) on an ephemeral
+    port that keeps every message it accepts. With fail=True it answers RCPT with
+    451, quoting the address (lmis must not copy the server's text)."""
+
+    def __init__(self, fail=False):
+        import email
+        import email.policy
+        import socketserver
+        import threading
+        self.messages = []
+        self.fail = fail
+        outer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def reply(self, line):
+                self.wfile.write((line + "\r\n").encode())
+
+            def handle(self):
+                self.reply("220 fake.test ESMTP")
+                sender, rcpts = None, []
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    cmd = line.decode("ascii", "replace").strip()
+                    verb = cmd[:4].upper()
+                    if verb == "EHLO":
+                        self.reply("250-fake.test")
+                        self.reply("250 8BITMIME")
+                    elif verb == "HELO":
+                        self.reply("250 fake.test")
+                    elif verb == "MAIL":
+                        sender, rcpts = cmd[10:].strip(), []
+                        self.reply("250 OK")
+                    elif verb == "RCPT":
+                        if outer.fail:
+                            self.reply("451 4.3.0 %s: try again later" % cmd[8:].strip())
+                        else:
+                            rcpts.append(cmd[8:].strip().strip("<>"))
+                            self.reply("250 OK")
+                    elif verb == "DATA":
+                        self.reply("354 end with <CRLF>.<CRLF>")
+                        data = b""
+                        while True:
+                            chunk = self.rfile.readline()
+                            if not chunk or chunk in (b".\r\n", b".\n"):
+                                break
+                            data += chunk[1:] if chunk.startswith(b"..") else chunk
+                        msg = email.message_from_bytes(data, policy=email.policy.default)
+                        outer.messages.append({"from": sender, "to": rcpts, "subject": str(msg["Subject"]),
+                                               "header_to": str(msg["To"]), "body": msg.get_content()})
+                        self.reply("250 queued")
+                    elif verb == "QUIT":
+                        self.reply("221 bye")
+                        return
+                    else:
+                        self.reply("250 OK" if verb in ("RSET", "NOOP") else "502 not implemented")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["to"]]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FakeSms:
+    """An SMS gateway: keeps each POSTed JSON body with its Authorization header."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.posts = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n)
+                outer.posts.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                    "type": self.headers.get("Content-Type"), "json": json.loads(body)})
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+INSPECTOR_EMAIL = "u.inspector@labour.example.gov"
+ADMIN_EMAIL = "chief@labour.example.gov"
+PUBLIC_URL = "https://lmis.example.gov"
+
+
+class TNotify(unittest.TestCase):
+    """Notifications: a receipt really arrives over SMTP at the complainant's
+    address with the tracking code; SMS through a gateway; a failing server means
+    retries with backoff, then failed, then a manual retry; the server's own
+    worker sends and escalates without a request; only administrators and the
+    inspectors of the cases list the outbox, never the immigration officer."""
+
+    @classmethod
+    def setUpClass(cls):
+        lmis("user", "email", user_name("labour_inspector"), INSPECTOR_EMAIL, "--db", Srv.db)
+        lmis("user", "email", user_name("admin"), ADMIN_EMAIL, "--db", Srv.db)
+
+    def env(self, smtp=None, sms=None, **extra):
+        e = {"LMIS_PUBLIC_URL": PUBLIC_URL}
+        if smtp:
+            e.update(LMIS_SMTP_URL="smtp://127.0.0.1:%d" % smtp.port, LMIS_SMTP_FROM="lmis@labour.example.gov")
+        if sms:
+            e.update(LMIS_SMS_URL="http://127.0.0.1:%d/send" % sms.port, LMIS_SMS_TOKEN="gateway-secret")
+        e.update(LMIS_NOTIFY_TIMEOUT="5", **extra)
+        return e
+
+    def run_once(self, env):
+        p = lmis("notify", "run", "--once", "--json", "--db", Srv.db, extra_env=env)
+        return json.loads(p.stdout)
+
+    def outbox(self, case_id):
+        j = json.loads(lmis("notify", "list", "--json", "--limit", "1000", "--db", Srv.db).stdout)
+        return [n for n in j["notifications"] if n["case_id"] == case_id]
+
+    def file(self, address, lang="es", method="email"):
+        body = {"category": "unpaid_wages", "language": lang, "description": "Notify test NOTE-SECRET-42.",
+                "anonymous": False, "complainant": {"name": "Notify Person", "email": address},
+                "contact": {"method": method}}
+        r = request("POST", "/api/v1/complaints", body)
+        self.assertEqual(r.status, 201, r)
+        return r.json()
+
+    def test_receipt_arrives_over_smtp(self):
+        smtp = FakeSmtp()
+        try:
+            filed = self.file("rosa.notify@example.org")
+            rows = self.outbox(filed["id"])
+            self.assertEqual([(n["recipient"], n["channel"], n["event"], n["state"], n["language"]) for n in rows],
+                             [("complainant", "email", "received", "queued", "es")])
+            # without a channel nothing is sent: it stays queued, and says so
+            out = self.run_once({})
+            self.assertGreaterEqual(out["waiting"], 1)
+            self.assertEqual(self.outbox(filed["id"])[0]["state"], "queued")
+            out = self.run_once(self.env(smtp))
+            self.assertGreaterEqual(out["sent"], 1)
+            got = smtp.to("rosa.notify@example.org")
+            self.assertEqual(len(got), 1, smtp.messages)
+            m = got[0]
+            self.assertEqual(m["from"], "<lmis@labour.example.gov>")
+            self.assertEqual(m["header_to"], "rosa.notify@example.org")
+            self.assertIn(filed["case"], m["subject"])
+            self.assertIn(filed["receipt"], m["body"])
+            self.assertIn(PUBLIC_URL + "/complaint/track", m["body"])
+            for secret in ("Notify Person", "NOTE-SECRET-42"):
+                self.assertNotIn(secret, m["body"])
+            row = self.outbox(filed["id"])[0]
+            self.assertEqual((row["state"], row["attempts"]), ("sent", 1))
+            self.assertIsNotNone(row["sent_at"])
+            # the decryption of the address was audited
+            a = json.loads(lmis("audit", "list", "--action", "notify.send", "--limit", "1000", "--json", "--db",
+                                Srv.db).stdout)
+            self.assertIn(filed["case"], [x["object"] for x in a["entries"]])
+            # sent once only
+            self.run_once(self.env(smtp))
+            self.assertEqual(len(smtp.to("rosa.notify@example.org")), 1)
+            # the inspector's workflow: assigned to them, a new status to the complainant (no note)
+            ck, csrf = session("labour_inspector")
+            h = {"X-CSRF-Token": csrf}
+            path = "/api/v1/cases/%d" % filed["id"]
+            self.assertEqual(request("POST", path, {"action": "assign", "to": user_name("labour_inspector")},
+                                     cookies=ck, headers=h).status, 200)
+            self.assertEqual(request("POST", path, {"action": "transition", "state": "in_mediation",
+                                                    "note": "NOTE-SECRET-42 called the employer", "visible": True},
+                                     cookies=ck, headers=h).status, 200)
+            self.run_once(self.env(smtp))
+            mine = [m for m in smtp.to(INSPECTOR_EMAIL) if filed["case"] in m["subject"]]
+            self.assertEqual(len(mine), 1, smtp.messages)
+            self.assertIn(PUBLIC_URL + "/cases/%d" % filed["id"], mine[0]["body"])
+            states = smtp.to("rosa.notify@example.org")[1:]
+            self.assertEqual(len(states), 2)
+            self.assertIn("En mediaci\u00f3n", states[1]["body"])
+            for m in states + mine:
+                self.assertNotIn("NOTE-SECRET-42", m["body"])
+                self.assertNotIn("Notify Person", m["body"])
+        finally:
+            smtp.close()
+
+    def test_sms_gateway(self):
+        sms = FakeSms()
+        try:
+            # seeded case 1 chose phone: its receipt and its new status wait for a gateway
+            self.run_once(self.env(sms=sms))
+            mine = [p for p in sms.posts if p["json"]["to"] == "+639175550199"]
+            self.assertGreaterEqual(len(mine), 2, sms.posts)
+            self.assertTrue(any(Srv.receipts[0] in p["json"]["text"] for p in mine))
+            self.assertEqual(mine[0]["auth"], "Bearer gateway-secret")
+            self.assertEqual(mine[0]["type"], "application/json")
+            self.assertEqual(mine[0]["path"], "/send")
+            self.assertEqual(set(mine[0]["json"]), {"to", "text"})
+            for p in mine:
+                self.assertNotIn(SEEDED["name"], p["json"]["text"])
+                self.assertNotIn(SEEDED["marker"], p["json"]["text"])
+        finally:
+            sms.close()
+
+    def test_failing_server_retries_then_fails(self):
+        bad = FakeSmtp(fail=True)
+        good = FakeSmtp()
+        address = "failing.notify@example.org"
+        try:
+            filed = self.file(address, lang="fr")
+            self.run_once(self.env(bad))
+            row = self.outbox(filed["id"])[0]
+            self.assertEqual((row["state"], row["attempts"]), ("queued", 1))
+            self.assertIn("451", row["last_error"])
+            self.assertGreater(row["due_at"], int(time.time()) + 200, "backoff: the next try is minutes away")
+            # not due yet: not tried again
+            self.run_once(self.env(bad))
+            self.assertEqual(self.outbox(filed["id"])[0]["attempts"], 1)
+            # an administrator queues it again; with no backoff and 3 attempts it fails for good
+            ck, csrf = session("admin")
+            r = request("POST", "/api/v1/notifications/%d/retry" % row["id"], cookies=ck,
+                        headers={"X-CSRF-Token": csrf})
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual((r.json()["state"], r.json()["attempts"]), ("queued", 0))
+            env = self.env(bad, LMIS_NOTIFY_BACKOFF="0", LMIS_NOTIFY_MAX_ATTEMPTS="3")
+            for want in (("queued", 1), ("queued", 2), ("failed", 3)):
+                self.run_once(env)
+                row = self.outbox(filed["id"])[0]
+                self.assertEqual((row["state"], row["attempts"]), want)
+            self.assertEqual(bad.messages, [])
+            # the server's reply quoted the address: the outbox never shows it
+            listing = lmis("notify", "list", "--db", Srv.db).stdout + request(
+                "GET", "/api/v1/notifications?state=failed&limit=1000", cookies=ck).body.decode()
+            self.assertNotIn(address, listing)
+            page = request("GET", "/admin/notifications?state=failed", cookies=ck)
+            self.assertEqual(page.status, 200)
+            self.assertIn(filed["case"].encode(), page.body)
+            self.assertNotIn(address.encode(), page.body)
+            self.assertIn(b"name=\"viewport\"", page.body)
+            # a sent message is not retried; the failed one is, and then arrives
+            self.assertEqual(lmis("notify", "retry", str(row["id"]), "--db", Srv.db).returncode, 0)
+            self.run_once(self.env(good))
+            self.assertEqual(len(good.to(address)), 1)
+            self.assertEqual(lmis("notify", "retry", str(row["id"]), "--db", Srv.db, check=False).returncode, 1)
+            self.assertEqual(request("POST", "/api/v1/notifications/%d/retry" % row["id"], cookies=ck,
+                                     headers={"X-CSRF-Token": csrf}).status, 409)
+            # bad parameters name themselves
+            r = request("GET", "/api/v1/notifications?state=lost", cookies=ck)
+            self.assertEqual((r.status, r.json().get("parameter")), (400, "state"))
+            self.assertEqual(request("GET", "/api/v1/notifications?limit=0", cookies=ck).status, 400)
+            self.assertEqual(request("POST", "/api/v1/notifications/abc/retry", cookies=ck,
+                                     headers={"X-CSRF-Token": csrf}).status, 400)
+        finally:
+            bad.close()
+            good.close()
+
+    def test_who_lists_what(self):
+        self.file("who.lists@example.org")
+        ck, _ = session("immigration_officer")
+        self.assertEqual(request("GET", "/api/v1/notifications", cookies=ck).status, 403)
+        self.assertEqual(request("GET", "/admin/notifications", cookies=ck).status, 403)
+        tok = json.loads(lmis("token", "create", user_name("immigration_officer"), "--json", "--db",
+                              Srv.db).stdout)["token"]
+        p = lmis("notify", "list", "--db", Srv.db, check=False, extra_env={"LMIS_TOKEN": tok})
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, "")
+        # the inspector sees only messages of the cases assigned to them; the administrator all
+        ck, _ = session("labour_inspector")
+        mine = request("GET", "/api/v1/notifications?limit=1000", cookies=ck).json()["notifications"]
+        self.assertGreater(len(mine), 0)
+        queue = request("GET", "/api/v1/cases", cookies=ck).json()
+        assigned = {c["id"] for c in queue["mine"]}
+        for n in mine:
+            self.assertEqual(request("GET", "/api/v1/cases/%d" % n["case_id"], cookies=ck).status, 200, n)
+        ck, _ = session("admin")
+        every = request("GET", "/api/v1/notifications?limit=1000", cookies=ck).json()["notifications"]
+        self.assertGreater(len(every), len(mine))
+        self.assertTrue(any(n["case_id"] not in assigned for n in every))
+        for n in every:
+            self.assertNotIn("address", n)
+            self.assertNotIn("text", n)
+
+    def test_server_worker_sends_and_escalates(self):
+        import sqlite3
+        smtp = FakeSmtp()
+        errpath = os.path.join(Srv.tmp, "serve-notify.err")
+        err = open(errpath, "w")
+        env = dict(os.environ, **self.env(smtp))
+        proc = subprocess.Popen([BIN, "serve", "--db", Srv.db, "--port", "0", "--notify-interval", "1"],
+                                stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+        err.close()
+        try:
+            self.assertTrue(proc.stdout.readline().startswith("listening on "))
+            filed = self.file("worker.notify@example.org", lang="en")
+            ck, csrf = session("labour_inspector")
+            r = request("POST", "/api/v1/cases/%d" % filed["id"], {"action": "assign", "to": user_name(
+                "labour_inspector")}, cookies=ck, headers={"X-CSRF-Token": csrf})
+            self.assertEqual(r.status, 200, r)
+            # the deadline passes (the clock cannot be moved: the deadline can)
+            db = sqlite3.connect(Srv.db, timeout=30)
+            db.execute("UPDATE complaint SET deadline = 1 WHERE id = ?", (filed["id"],))
+            db.commit()
+            db.close()
+            deadline = time.monotonic() + 60
+            want = lambda: (smtp.to("worker.notify@example.org") and  # noqa: E731
+                            [m for m in smtp.to(INSPECTOR_EMAIL) if filed["case"] in m["subject"]
+                             and "deadline" in m["subject"]] and
+                            [m for m in smtp.to(ADMIN_EMAIL) if filed["case"] in m["subject"]])
+            while time.monotonic() < deadline and not want():
+                time.sleep(0.3)
+            self.assertTrue(want(), [(m["to"], m["subject"]) for m in smtp.messages])
+            self.assertIn(filed["receipt"], smtp.to("worker.notify@example.org")[0]["body"])
+            boss = [m for m in smtp.to(ADMIN_EMAIL) if filed["case"] in m["subject"]][0]
+            self.assertNotIn("/cases/", boss["body"])
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                rc = proc.wait()
+            proc.stdout.close()
+            smtp.close()
+        text = open(errpath, errors="replace").read()
+        self.assertEqual(rc, 0, text[-3000:])
+        self.assertNotIn("ERROR: AddressSanitizer", text)
+        self.assertNotIn("runtime error:", text)
 
 
 def main():

@@ -359,6 +359,181 @@ static void test_snippet(void **state) {
   free(z);
 }
 
+/* The ids of a practice_query result, space-separated, in order; caller frees. */
+static char *practice_ids(const PracticeQuery *pq, int64_t *pTotal) {
+  Err e = ERR_INIT;
+  json_t *j = practice_query(fx.s, pq, &e), *v;
+  size_t i;
+  Buf b;
+  if (!j) fail_msg("practice_query: %s (at %s)", e.zMsg, e.zWhere ? e.zWhere : "-");
+  buf_init(&b, BUF_UNBOUNDED);
+  json_array_foreach(json_object_get(j, "results"), i, v) {
+    if (i) buf_putc(&b, ' ');
+    buf_puts(&b, json_string_value(json_object_get(v, "id")));
+  }
+  buf_putc(&b, 0);
+  if (pTotal) *pTotal = json_integer_value(json_object_get(j, "total"));
+  json_decref(j);
+  return buf_detach(&b);
+}
+
+/* practice_query finds zRef (as one of the ids) for the text zText. */
+static void assert_practice_found(const char *zText, const char *zRef, bool bFound) {
+  PracticeQuery q;
+  memset(&q, 0, sizeof q);
+  q.zText = zText;
+  q.nLimit = 100;
+  char *z = practice_ids(&q, NULL);
+  bool b = false;
+  for (const char *p = z; (p = strstr(p, zRef)) != NULL; p++)
+    if ((p == z || p[-1] == ' ') && (p[strlen(zRef)] == 0 || p[strlen(zRef)] == ' ')) b = true;
+  if (b != bFound) fail_msg("\"%s\" %s %s: got [%s]", zText, bFound ? "does not find" : "finds", zRef, z);
+  free(z);
+}
+
+static void practice_query_fails(const PracticeQuery *pq, const char *zWhere) {
+  Err e = ERR_INIT;
+  json_t *j = practice_query(fx.s, pq, &e);
+  if (j) fail_msg("practice_query succeeded; expected an error at %s", zWhere);
+  assert_non_null(e.zWhere);
+  assert_string_equal(e.zWhere, zWhere);
+  err_clear(&e);
+}
+
+static void test_practice_query(void **state) {
+  PracticeQuery q;
+  Err e = ERR_INIT;
+  int64_t nAll = store_int(fx.s, "SELECT count(*) FROM practice", -1), n;
+  json_t *j, *f;
+  char *z, *z2;
+  (void)state;
+  /* a French practice, to search in French */
+  import_expect("{\"practices\":[{\"id\":\"t-fr-practice\",\"title_en\":\"Orientation of seasonal workers\","
+                "\"theme\":\"information\",\"lang\":\"fr\",\"countries\":[\"SN\"],\"year\":2019,\"description\":"
+                "\"Les travailleurs saisonniers re\xc3\xa7oivent une formation avant le d\xc3\xa9part.\","
+                "\"evidence\":\"Les syndicats ont \xc3\xa9t\xc3\xa9 consult\xc3\xa9s.\",\"source\":\"test\"}]}", NULL);
+  nAll++;
+  memset(&q, 0, sizeof q);
+  q.nLimit = 100;
+  z = practice_ids(&q, &n);
+  assert_int_equal(n, nAll);
+  free(z);
+  /* found by title, theme, description and evidence, in English, French and Spanish */
+  assert_practice_found("Caribbean Vocational", "caricom-cvq", true);                        /* title */
+  assert_practice_found("circular", "ca-mx-seasonal-agricultural-worker-program", true);     /* theme only */
+  assert_practice_found("harmonizing", "ilo-lfs-migration-module", true);                    /* evidence only */
+  assert_practice_found("maritime", "pa-employer-reference-letter", true);                   /* description */
+  assert_practice_found("saisonnier", "t-fr-practice", true);                                /* French stem */
+  assert_practice_found("syndicat", "t-fr-practice", true);                                  /* French evidence */
+  assert_practice_found("depart", "t-fr-practice", true);                                    /* diacritics */
+  assert_practice_found("gobernanza", "pa-regularization-programmes-2010", true);            /* Spanish evidence */
+  assert_practice_found("trabajador", "co-venezuelan-temporary-protection-2021", true);      /* "trabajar" */
+  assert_practice_found("saisonnier", "caricom-cvq", false);
+  /* filters and facets */
+  memset(&q, 0, sizeof q);
+  q.zTheme = "regularization";
+  j = practice_query(fx.s, &q, &e);
+  assert_non_null(j);
+  assert_int_equal(json_integer_value(json_object_get(j, "total")), 3);
+  f = json_object_get(j, "facets");
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(f, "theme"), "regularization")), 3);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(f, "country"), "CO")), 1);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(f, "year"), "2010")), 1);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(f, "regional_body"), "MERCOSUR")), 1);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(f, "mflm"), "V")), 3);
+  json_decref(j);
+  memset(&q, 0, sizeof q);
+  q.zCountry = "COL";
+  q.zLang = "fr";
+  j = practice_query(fx.s, &q, &e);
+  assert_non_null(j);
+  assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
+  json_t *c = json_array_get(json_object_get(json_array_get(json_object_get(j, "results"), 0), "countries"), 0);
+  assert_string_equal(json_string_value(json_object_get(c, "alpha3")), "COL");
+  assert_string_equal(json_string_value(json_object_get(c, "name")), "Colombie");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(j, "country_names"), "CO")), "Colombie");
+  json_decref(j);
+  memset(&q, 0, sizeof q);
+  q.zRegion = "ASEAN";
+  q.zMflm = "II";
+  z = practice_ids(&q, &n);
+  assert_string_equal(z, "asean-forum-on-migrant-labour");
+  free(z);
+  memset(&q, 0, sizeof q);
+  q.year = 2019;
+  q.zText = "formation";
+  z = practice_ids(&q, &n);
+  assert_string_equal(z, "t-fr-practice");
+  free(z);
+  q.year = 2018;
+  z = practice_ids(&q, &n);
+  assert_string_equal(z, "");
+  assert_int_equal(n, 0);
+  free(z);
+  /* paging: two pages of two are disjoint, the total is every match */
+  memset(&q, 0, sizeof q);
+  q.nLimit = 2;
+  z = practice_ids(&q, &n);
+  assert_int_equal(n, nAll);
+  q.nOffset = 2;
+  z2 = practice_ids(&q, NULL);
+  assert_non_null(strchr(z, ' '));
+  assert_null(strstr(z2, strchr(z, ' ') + 1));
+  assert_null(strstr(z, z2));
+  free(z);
+  free(z2);
+  /* errors name the parameter */
+  memset(&q, 0, sizeof q);
+  q.zMflm = "X";
+  practice_query_fails(&q, "mflm");
+  memset(&q, 0, sizeof q);
+  q.zCountry = "ZZ";
+  practice_query_fails(&q, "country");
+  memset(&q, 0, sizeof q);
+  q.zText = "***";
+  practice_query_fails(&q, "q");
+  memset(&q, 0, sizeof q);
+  q.year = 1800;
+  practice_query_fails(&q, "year");
+  memset(&q, 0, sizeof q);
+  q.zTheme = "\xff\xfe";
+  practice_query_fails(&q, "theme");
+}
+
+static void test_practice_related(void **state) {
+  Err e = ERR_INIT;
+  json_t *j, *v;
+  size_t i;
+  bool bSa = false, bDe = false;
+  (void)state;
+  j = practice_related(fx.s, "ph-tripartite-boards", "es", 0, &e);
+  assert_non_null(j);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "countries"), 0), "name")),
+                      "Filipinas");
+  json_array_foreach(json_object_get(j, "agreements"), i, v) {
+    const char *zId = json_string_value(json_object_get(v, "id"));
+    bSa |= strcmp(zId, "ph-sa-domestic-workers-2013") == 0;
+    bDe |= strcmp(zId, "de-ph-health-professionals-2013") == 0;
+    assert_string_equal(json_string_value(json_object_get(v, "via")), "country");
+  }
+  assert_true(bSa && bDe);
+  json_decref(j);
+  /* Argentina is party to the MERCOSUR agreement, which is in force: it comes first */
+  j = practice_related(fx.s, "ar-mercosur-regularization-2006", NULL, 0, &e);
+  assert_non_null(j);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "agreements"), 0), "id")),
+                      "mercosur-social-security-1997");
+  json_decref(j);
+  /* no agreement held for Trinidad and Tobago */
+  j = practice_related(fx.s, "caricom-cvq", NULL, 0, &e);
+  assert_non_null(j);
+  assert_int_equal(json_array_size(json_object_get(j, "agreements")), 0);
+  json_decref(j);
+  assert_null(practice_related(fx.s, "no-such-practice", NULL, 0, &e));
+  assert_int_equal(e.code, ERR_NOT_FOUND);
+  err_clear(&e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_stemming),
@@ -369,6 +544,8 @@ int main(void) {
     cmocka_unit_test(test_r86_compare),
     cmocka_unit_test(test_corridor),
     cmocka_unit_test(test_indicators),
+    cmocka_unit_test(test_practice_query),
+    cmocka_unit_test(test_practice_related),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -50,6 +50,8 @@ static const struct {
   {"match.read", ".xx.....x"},
   {"me.read", ".xxxxxxxx"},
   {"needs.read", "xxxxxxxxx"},
+  {"notify.manage", "........x"},
+  {"notify.read", "....x...x"},
   {"page.read", "xxxxxxxxx"},
   {"recognition.manage", "..x.....x"},
   {"review.moderate", ".....x..x"},

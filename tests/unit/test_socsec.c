@@ -356,7 +356,7 @@ static void expect_error(const char *zJson, const char *zWhere) {
   if (rc == 0) rc = socsec_compute(&r, &instrAbc, aScheme, 3, "en", &res, &e), socsec_result_free(&res);
   socsec_record_free(&r);
   json_decref(j);
-  assert_int_equal(rc, -1);
+  if (rc != -1) fail_msg("expected an error at %s, got none", zWhere);
   assert_int_equal(e.code, ERR_INVALID);
   if (!e.zWhere || strcmp(e.zWhere, zWhere) != 0)
     fail_msg("expected error at %s, got %s (%s)", zWhere, e.zWhere ? e.zWhere : "nothing", e.zMsg);
@@ -468,6 +468,324 @@ static void test_load_dir(void **state) {
   assert_int_equal(system(zCmd), 0);
 }
 
+
+/* ---- invalidity and survivors (docs/socsec.md, "Invalidity" and "Survivors") ----
+** Illustrative rules (data/socsec/schemes-illustrative.json):
+**   XAA: type B; qualify 60 months; minimum degree 50; 50% of the full rate from 50,
+**        100% from 66; full rate = the old-age formula on periods + months credited
+**        from the onset to pensionable age (65, birth taken as 1 January).
+**        Survivors: qualify 60; basis the full invalidity pension; spouse 60%, child
+**        20% (full orphan 30%), cap 100%, children under 18.
+**   XBB: type A; qualify 36 months; minimum degree 66; flat 500.00.
+**        Survivors: qualify 120 (the old-age one); basis the old-age formula; spouse
+**        50% if aged 40+, child 25% under 21, cap 100%.
+**   XCC: type A; qualify 156 weeks; minimum degree 50; 40% of reference earnings;
+**        50% of it from 50, 100% from 75. */
+
+/* I1. Type B with a type A country (EU Reg. 883/2004 Art. 46(1)): born 1975; XBB
+** 2005-01-01..2014-12-31 = 120 months, XAA 2015-01-01..2018-12-31 = 48 months; onset
+** 2019-01-01, degree 70; earnings in XAA 2000.00.
+** XAA (type B): 70 >= 66: 100% of the full rate. Own 48 < 60: no independent right.
+**   Totalized 48 + 120 = 168 >= 60. Credited 2019-01-01..2039-12-31 = 252 months.
+**   Theoretical: 200000 x 150 x (168 + 252) / 120000 = 200000 x 150 x 420 / 120000 = 105000.
+**   Pro-rata: 105000 x 48 / 168 = 30000. Payable 30000 (pro-rata).
+** XBB (type A): 70 >= 66: 100%. Own 120 >= 36: independent = 50000. Totalized 168:
+**   theoretical = 50000 (independent of periods); pro-rata 50000 x 120 / 168 = 35714.29
+**   -> 35714. Payable the higher: 50000. Total 80000.
+** Degree 60: XAA 50% of 105000 = 52500; pro-rata 52500 x 48 / 168 = 15000. XBB: 60 < 66,
+**   nothing. Total 15000. */
+static void test_invalidity_type_b(void **state) {
+  (void)state;
+  const char *zIn = "{\"birth_year\":1975,\"sex\":\"M\",\"instrument\":\"EXAMPLE-ABC\",\"periods\":["
+                    "{\"country\":\"XBB\",\"from\":\"2005-01-01\",\"to\":\"2014-12-31\"},"
+                    "{\"country\":\"XAA\",\"from\":\"2015-01-01\",\"to\":\"2018-12-31\"}],\"earnings\":{\"XAA\":200000},"
+                    "\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2019-01-01\",\"degree\":%d}}";
+  char z[1000];
+  SsResult res;
+  snprintf(z, sizeof z, zIn, 70);
+  run(z, &instrAbc, &res);
+  const SsCountryResult *a = country(&res, "XAA"), *b = country(&res, "XBB");
+  assert_string_equal(res.zInvRule, "art_46_1");
+  assert_string_equal(res.zOnsetState, "XAA");   /* the last period before the onset */
+  assert_true(res.bOnsetInferred);
+  assert_int_equal(a->bandPercent, 100);
+  assert_false(a->bIndependentRight);
+  assert_int_equal(a->nTotal, 168);
+  assert_int_equal(a->nProjected, 252);
+  assert_int_equal(a->iTheoretical, 105000);
+  assert_int_equal(a->iProRata, 30000);
+  assert_int_equal(a->iPayable, 30000);
+  assert_string_equal(a->zBasis, "pro_rata");
+  assert_true(b->bTypeA);
+  assert_int_equal(b->iIndependent, 50000);
+  assert_int_equal(b->iTheoretical, 50000);
+  assert_int_equal(b->iProRata, 35714);
+  assert_int_equal(b->iPayable, 50000);
+  assert_string_equal(b->zBasis, "independent");
+  assert_int_equal(res.aTotal[0].i, 80000);
+  socsec_result_free(&res);
+
+  snprintf(z, sizeof z, zIn, 60);
+  run(z, &instrAbc, &res);
+  a = country(&res, "XAA");
+  b = country(&res, "XBB");
+  assert_int_equal(a->bandPercent, 50);
+  assert_int_equal(a->iTheoretical, 52500);
+  assert_int_equal(a->iPayable, 15000);
+  assert_false(b->bDegreeMet);
+  assert_string_equal(b->zBasis, "degree_below_minimum");
+  assert_int_equal(b->iPayable, 0);
+  assert_int_equal(res.aTotal[0].i, 15000);
+  socsec_result_free(&res);
+
+  /* Periods after the onset do not count: XAA continues to 2020-12-31 (24 months
+  ** more, 731 days left out); the figures stay the same. */
+  snprintf(z, sizeof z, "%s", zIn);
+  char *p = strstr(z, "2018-12-31");
+  memcpy(p, "2020-12-31", 10);
+  char z2[1000];
+  snprintf(z2, sizeof z2, z, 70);
+  run(z2, &instrAbc, &res);
+  assert_int_equal(country(&res, "XAA")->nOwn, 48);
+  assert_int_equal(res.aTotal[0].i, 80000);
+  assert_int_equal(res.nNote, 3);
+  assert_non_null(strstr(res.azNote[0], "731 later days"));
+  socsec_result_free(&res);
+}
+
+/* I3. Onset under a type A law after type B periods (EU Reg. 883/2004 Art. 46(2)):
+** born 1975; XAA 2005-01-01..2014-12-31 (120 months, type B), XBB 2015-01-01..
+** 2018-12-31 (48 months, type A); onset 2019-01-01 (state: XBB, the last period).
+** Degree 70: XBB's conditions are met with type A periods alone (48 >= 36, 70 >= 66):
+**   XBB pays its full 50000 (Art. 44); XAA pays no invalidity benefit. Total 50000.
+** Degree 60 (< 66 in XBB): Art. 46(1) as usual. XAA: 50% band; own 120 >= 60;
+**   independent 200000 x 150 x (120 + 252) / 120000 = 93000, x 50% = 46500;
+**   theoretical (168 + 252 = 420) 105000 x 50% = 52500; pro-rata 52500 x 120 / 168 =
+**   37500; payable the higher: 46500. XBB nothing. Total 46500. */
+static void test_invalidity_art_46_2(void **state) {
+  (void)state;
+  const char *zIn = "{\"birth_year\":1975,\"sex\":\"M\",\"instrument\":\"EXAMPLE-ABC\",\"periods\":["
+                    "{\"country\":\"XAA\",\"from\":\"2005-01-01\",\"to\":\"2014-12-31\"},"
+                    "{\"country\":\"XBB\",\"from\":\"2015-01-01\",\"to\":\"2018-12-31\"}],\"earnings\":{\"XAA\":200000},"
+                    "\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2019-01-01\",\"degree\":%d}}";
+  char z[1000];
+  SsResult res;
+  snprintf(z, sizeof z, zIn, 70);
+  run(z, &instrAbc, &res);
+  assert_string_equal(res.zInvRule, "art_46_2");
+  assert_string_equal(res.zOnsetState, "XBB");
+  assert_int_equal(country(&res, "XBB")->iPayable, 50000);
+  assert_string_equal(country(&res, "XBB")->zBasis, "full_type_a");
+  assert_int_equal(country(&res, "XBB")->nTotal, 48);   /* XAA's type B periods are not counted */
+  assert_string_equal(country(&res, "XAA")->zBasis, "not_competent");
+  assert_int_equal(res.aTotal[0].i, 50000);
+  socsec_result_free(&res);
+  snprintf(z, sizeof z, zIn, 60);
+  run(z, &instrAbc, &res);
+  assert_string_equal(res.zInvRule, "art_46_1");
+  const SsCountryResult *a = country(&res, "XAA");
+  assert_int_equal(a->iIndependent, 46500);
+  assert_int_equal(a->iTheoretical, 52500);
+  assert_int_equal(a->iProRata, 37500);
+  assert_int_equal(a->iPayable, 46500);
+  assert_int_equal(res.aTotal[0].i, 46500);
+  socsec_result_free(&res);
+}
+
+/* I2. Only type A legislations (EU Reg. 883/2004 Art. 44(2) and 45): born 1970;
+** XCC 2008-01-01..2011-12-31 (1461 days = 208 weeks; 48 months), XBB 2012-01-01..
+** 2013-12-31 (24 months; 731 days = 104 weeks); onset 2014-01-01, degree 80;
+** earnings in XCC 3000.00.
+** The state at the onset is XBB (last period). XBB: 80 >= 66; own 24 < 36, totalized
+**   24 + 48 = 72 >= 36; pays the full 500.00 (50000), no pro-rata. XCC pays nothing.
+** With "state": "XCC": XCC: 80 >= 75: 100%; full = 300000 x 40% = 120000; own 208 >=
+**   156; totalized 208 + 104 = 312. Pays 120000; XBB nothing.
+** Degree 60 with XCC: 60 >= 50: 50% -> 60000. */
+static void test_invalidity_type_a(void **state) {
+  (void)state;
+  const char *zIn = "{\"birth_year\":1970,\"sex\":\"F\",\"instrument\":\"EXAMPLE-ABC\",\"periods\":["
+                    "{\"country\":\"XCC\",\"from\":\"2008-01-01\",\"to\":\"2011-12-31\"},"
+                    "{\"country\":\"XBB\",\"from\":\"2012-01-01\",\"to\":\"2013-12-31\"}],\"earnings\":{\"XCC\":300000},"
+                    "\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2014-01-01\",\"degree\":%d%s}}";
+  char z[1000];
+  SsResult res;
+  snprintf(z, sizeof z, zIn, 80, "");
+  run(z, &instrAbc, &res);
+  const SsCountryResult *b = country(&res, "XBB"), *c = country(&res, "XCC");
+  assert_string_equal(res.zInvRule, "art_44_2");
+  assert_string_equal(res.zOnsetState, "XBB");
+  assert_false(b->bIndependentRight);
+  assert_int_equal(b->nTotal, 72);
+  assert_true(b->bTotalRight);
+  assert_int_equal(b->iPayable, 50000);
+  assert_string_equal(b->zBasis, "full_type_a");
+  assert_int_equal(b->iProRata, 0);
+  assert_int_equal(c->nOwn, 208);
+  assert_int_equal(c->iPayable, 0);
+  assert_string_equal(c->zBasis, "not_competent");
+  assert_int_equal(res.aTotal[0].i, 50000);
+  socsec_result_free(&res);
+
+  snprintf(z, sizeof z, zIn, 80, ",\"state\":\"XCC\"");
+  run(z, &instrAbc, &res);
+  b = country(&res, "XBB");
+  c = country(&res, "XCC");
+  assert_false(res.bOnsetInferred);
+  assert_int_equal(c->nTotal, 312);
+  assert_int_equal(c->iPayable, 120000);
+  assert_string_equal(c->zBasis, "full_type_a");
+  assert_int_equal(b->iPayable, 0);
+  assert_int_equal(res.aTotal[0].i, 120000);
+  socsec_result_free(&res);
+
+  snprintf(z, sizeof z, zIn, 60, ",\"state\":\"XCC\"");
+  run(z, &instrAbc, &res);
+  assert_int_equal(country(&res, "XCC")->bandPercent, 50);
+  assert_int_equal(country(&res, "XCC")->iPayable, 60000);
+  socsec_result_free(&res);
+
+  /* Without an agreement each country applies its own law: XCC alone qualifies
+  ** (208 >= 156) and pays 60000 at degree 60; XBB (24 < 36, and 60 < 66) nothing. */
+  snprintf(z, sizeof z, zIn, 60, "");
+  char *p = strstr(z, "\"instrument\":\"EXAMPLE-ABC\",");
+  memmove(p, p + 27, strlen(p + 27) + 1);
+  run(z, NULL, &res);
+  assert_string_equal(res.zInvRule, "national");
+  assert_int_equal(country(&res, "XCC")->iPayable, 60000);
+  assert_int_equal(country(&res, "XBB")->iPayable, 0);
+  socsec_result_free(&res);
+}
+
+/* S1. Survivors: the deceased, born 1970, died 2019-06-30; XAA 1995-01-01..2009-12-31
+** (180 months), XBB 2010-01-01..2019-06-30 (114 months); earnings in XAA 2500.00.
+** Spouse born 1972-03-10 (47 at the death); children born 2005-09-01 (13) and
+** 1999-01-15 (20).
+** XAA: own 180 >= 60. Credited 2019-07-01..2034-12-31 = 186 months.
+**   Independent: 250000 x 150 x (180 + 186) / 120000 = 13 725 000 000 / 120000 = 114375.
+**   Totalized 180 + 114 = 294; theoretical 250000 x 150 x (294 + 186) / 120000 = 150000;
+**   pro-rata 150000 x 180 / 294 = 91836.73 -> 91837. Deceased's pension: the higher,
+**   114375. Spouse 60% = 68625; child 1 (13 < 18) 20% = 22875; child 2 (20): none.
+**   Payable 91500.
+** XBB: own 114 < 120; totalized 294 >= 120; theoretical 60000 x 294 / 360 = 49000;
+**   pro-rata 49000 x 114 / 294 = 19000. Spouse (47 >= 40) 50% = 9500; children (13 and
+**   20 < 21) 25% each = 4750 + 4750. Payable 19000. Total 110500.
+** A third child born 2010-01-01 (9): XBB shares 50 + 3 x 25 = 125% > 100%: each x 100/125:
+**   spouse 19000 x 5000 x 10000 / (10000 x 12500) = 7600, children 3800 each; total 19000.
+**   XAA: 60 + 20 + 20 = 100%: 68625 + 22875 + 22875 = 114375. */
+static void test_survivors(void **state) {
+  (void)state;
+  const char *zIn = "{\"birth_year\":1970,\"sex\":\"M\",\"instrument\":\"EXAMPLE-ABC\",\"periods\":["
+                    "{\"country\":\"XAA\",\"from\":\"1995-01-01\",\"to\":\"2009-12-31\"},"
+                    "{\"country\":\"XBB\",\"from\":\"2010-01-01\",\"to\":\"2019-06-30\"}],\"earnings\":{\"XAA\":250000},"
+                    "\"benefit\":{\"type\":\"survivors\",\"death\":\"2019-06-30\",\"spouse\":{\"birth_date\":\"1972-03-10\"},"
+                    "\"children\":[{\"birth_date\":\"2005-09-01\"},{\"birth_date\":\"1999-01-15\"}%s]}}";
+  char z[1200];
+  SsResult res;
+  snprintf(z, sizeof z, zIn, "");
+  run(z, &instrAbc, &res);
+  const SsCountryResult *a = country(&res, "XAA"), *b = country(&res, "XBB");
+  assert_int_equal(a->nProjected, 186);
+  assert_int_equal(a->iIndependent, 114375);
+  assert_int_equal(a->iTheoretical, 150000);
+  assert_int_equal(a->iProRata, 91837);
+  assert_int_equal(a->iDeceased, 114375);
+  assert_int_equal(a->nShare, 3);
+  assert_int_equal(a->aShare[0].age, 47);
+  assert_int_equal(a->aShare[0].i, 68625);
+  assert_int_equal(a->aShare[1].age, 13);
+  assert_int_equal(a->aShare[1].i, 22875);
+  assert_int_equal(a->aShare[2].age, 20);
+  assert_false(a->aShare[2].bEntitled);
+  assert_int_equal(a->iPayable, 91500);
+  assert_false(b->bIndependentRight);
+  assert_int_equal(b->iTheoretical, 49000);
+  assert_int_equal(b->iDeceased, 19000);
+  assert_int_equal(b->aShare[0].i, 9500);
+  assert_int_equal(b->aShare[1].i, 4750);
+  assert_int_equal(b->aShare[2].i, 4750);
+  assert_int_equal(b->iPayable, 19000);
+  assert_int_equal(res.aTotal[0].i, 110500);
+  socsec_result_free(&res);
+
+  snprintf(z, sizeof z, zIn, ",{\"birth_date\":\"2010-01-01\"}");
+  run(z, &instrAbc, &res);
+  a = country(&res, "XAA");
+  b = country(&res, "XBB");
+  assert_int_equal(b->aShare[0].i, 7600);
+  assert_int_equal(b->aShare[1].i, 3800);
+  assert_int_equal(b->aShare[3].i, 3800);
+  assert_int_equal(b->iPayable, 19000);
+  assert_int_equal(a->iPayable, 114375);
+  int nCap = 0;
+  for (int k = 0; k < b->nStep; k++) nCap += strcmp(b->aStep[k].zCode, "cap") == 0;
+  assert_int_equal(nCap, 1);
+  socsec_result_free(&res);
+
+  /* A spouse of 35 gets nothing in XBB (minimum age 40) but 60% in XAA. */
+  snprintf(z, sizeof z, "%s", zIn);
+  memcpy(strstr(z, "1972-03-10"), "1984-03-10", 10);
+  char z2[1200];
+  snprintf(z2, sizeof z2, z, "");
+  run(z2, &instrAbc, &res);
+  assert_false(country(&res, "XBB")->aShare[0].bEntitled);
+  assert_int_equal(country(&res, "XBB")->iPayable, 9500);
+  assert_int_equal(country(&res, "XAA")->aShare[0].i, 68625);
+  socsec_result_free(&res);
+
+  /* A spouse of unknown age where no age condition applies: XAA alone (no agreement;
+  ** 180 months >= 60), independent 114375 as above; spouse 60% = 68625, no children. */
+  run("{\"birth_year\":1970,\"sex\":\"M\",\"periods\":[{\"country\":\"XAA\",\"from\":\"1995-01-01\",\"to\":\"2009-12-31\"}],"
+      "\"earnings\":{\"XAA\":250000},\"benefit\":{\"type\":\"survivors\",\"death\":\"2019-06-30\",\"spouse\":{}}}",
+      NULL, &res);
+  a = country(&res, "XAA");
+  assert_int_equal(a->iDeceased, 114375);
+  assert_true(a->aShare[0].bEntitled);
+  assert_int_equal(a->iPayable, 68625);
+  socsec_result_free(&res);
+}
+
+static void test_benefit_errors(void **state) {
+  (void)state;
+  const char *zP = "{\"birth_year\":1970,\"sex\":\"F\",\"periods\":[{\"country\":\"XBB\",\"from\":\"2005-01-01\","
+                   "\"to\":\"2012-01-01\"}],";
+  char z[600];
+#define EXPECT(zBenefit, zWhere) snprintf(z, sizeof z, "%s%s}", zP, zBenefit), expect_error(z, zWhere)
+  EXPECT("\"benefit\":{\"type\":\"invalidity\",\"degree\":70}", "/benefit/onset");
+  EXPECT("\"benefit\":\"invalidity\"", "/benefit/onset");
+  EXPECT("\"benefit\":\"pension\"", "/benefit");
+  EXPECT("\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2013-01-01\",\"degree\":101}", "/benefit/degree");
+  EXPECT("\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2013-01-01\"}", "/benefit/degree");
+  EXPECT("\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2013-01-01\",\"degree\":70,\"death\":\"2013-01-01\"}",
+         "/benefit/death");
+  EXPECT("\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2004-01-01\",\"degree\":70}", "/benefit/onset");
+  EXPECT("\"benefit\":{\"type\":\"invalidity\",\"onset\":\"2013-01-01\",\"degree\":70,\"state\":\"XAA\"}",
+         "/benefit/state");
+  EXPECT("\"benefit\":{\"type\":\"survivors\",\"death\":\"2013-01-01\"}", "/benefit/spouse");
+  EXPECT("\"benefit\":{\"type\":\"survivors\",\"death\":\"2013-01-01\",\"children\":[{}]}",
+         "/benefit/children/0/birth_date");
+  EXPECT("\"benefit\":{\"type\":\"survivors\",\"death\":\"2013-01-01\",\"children\":[{\"birth_date\":\"2014-01-01\"}]}",
+         "/benefit/children/0/birth_date");
+  /* XBB's spouse condition needs the spouse's age. */
+#undef EXPECT
+  /* XBB's spouse condition (aged 40 or more) needs the spouse's age once the deceased
+  ** qualifies (2005-01-01..2015-12-31: 132 months >= 120). */
+  expect_error("{\"birth_year\":1970,\"sex\":\"F\",\"periods\":[{\"country\":\"XBB\",\"from\":\"2005-01-01\","
+               "\"to\":\"2015-12-31\"}],\"benefit\":{\"type\":\"survivors\",\"death\":\"2016-01-01\",\"spouse\":{}}}",
+               "/benefit/spouse/birth_date");
+  /* A type A law with a period-dependent formula is refused where it is written. */
+  expect_error("{\"birth_year\":1960,\"sex\":\"F\",\"periods\":[{\"country\":\"XBB\",\"from\":\"2005-01-01\",\"to\":\"2006-01-01\"}],"
+               "\"schemes\":[{\"id\":\"S\",\"country\":\"XAA\",\"name\":\"n\",\"currency\":\"EUR\",\"period_unit\":\"months\","
+               "\"qualifying_period\":1,\"pensionable_age\":[{\"years\":65}],\"formula\":{\"type\":\"flat\",\"full_amount\":1},"
+               "\"invalidity\":{\"type\":\"A\",\"qualifying_period\":12,\"formula\":{\"type\":\"old_age\"}}}]}",
+               "/schemes/0/invalidity/type");
+  expect_error("{\"birth_year\":1960,\"sex\":\"F\",\"periods\":[{\"country\":\"XBB\",\"from\":\"2005-01-01\",\"to\":\"2006-01-01\"}],"
+               "\"schemes\":[{\"id\":\"S\",\"country\":\"XAA\",\"name\":\"n\",\"currency\":\"EUR\",\"period_unit\":\"months\","
+               "\"qualifying_period\":1,\"pensionable_age\":[{\"years\":65}],\"formula\":{\"type\":\"flat\",\"full_amount\":1},"
+               "\"invalidity\":{\"qualifying_period\":12,\"minimum_degree\":50,\"formula\":{\"type\":\"flat\",\"amount\":1},"
+               "\"degree_bands\":[{\"from\":50,\"percent\":50},{\"from\":50,\"percent\":100}]}}]}",
+               "/schemes/0/invalidity/degree_bands/1/from");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rounding),
@@ -482,6 +800,11 @@ int main(void) {
     cmocka_unit_test(test_input_errors),
     cmocka_unit_test(test_output),
     cmocka_unit_test(test_load_dir),
+    cmocka_unit_test(test_invalidity_type_b),
+    cmocka_unit_test(test_invalidity_type_a),
+    cmocka_unit_test(test_invalidity_art_46_2),
+    cmocka_unit_test(test_survivors),
+    cmocka_unit_test(test_benefit_errors),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -699,6 +699,8 @@ static void corrupt_and_expect(const char *zSql, const char *zWant) {
 static void test_corrupt_blob(void **state) {
   SurveyImportReport rep;
   (void)state;
+  /* The BLOBs themselves: the column files (test_column_cache) would stand in for them. */
+  setenv("LMIS_NO_COLCACHE", "1", 1);
   import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
   corrupt_and_expect("UPDATE survey_column SET data = substr(data, 1, 10) WHERE name = 'age' AND survey_id = "
                      "(SELECT id FROM survey WHERE name = 'corrupt')",
@@ -728,6 +730,91 @@ static void test_corrupt_blob(void **state) {
                      "not binary");
   import_ok("corrupt", fx.zCsv, fx.zCodebook, &rep);
   corrupt_and_expect("UPDATE survey SET n_rows = 11 WHERE name = 'corrupt'", "where 11 rows need");
+  unsetenv("LMIS_NO_COLCACHE");
+}
+
+/* The survey's data token and how many column files of it DB.cols holds. */
+static char *data_token(const char *zName) {
+  Err e = ERR_INIT;
+  Stmt *q = store_prepare(fx.s, "SELECT data_token FROM survey WHERE name = :name", &e);
+  assert_non_null(q);
+  stmt_bind_text(q, ":name", zName);
+  char *z = stmt_step(q, &e) == 1 && stmt_text(q, 0) ? xstrdup(stmt_text(q, 0)) : NULL;
+  stmt_finalize(q);
+  return z;
+}
+
+static int token_files(const char *zToken) {
+  char *zCmd = xasprintf("ls '%s.cols' 2>/dev/null | grep -c '^%s-[0-9]*$'", store_path(fx.s), zToken);
+  FILE *f = popen(zCmd, "r");
+  int n = -1;
+  assert_non_null(f);
+  assert_int_equal(fscanf(f, "%d", &n), 1);
+  pclose(f);
+  free(zCmd);
+  return n;
+}
+
+/* Every column but the fpc stored per stratum is also a file DB.cols/TOKEN-POS
+** after an import; a load maps the files (the same bytes as the BLOBs), skips a
+** damaged one (and writes it again), and re-import and drop remove them. */
+static void test_column_cache(void **state) {
+  SurveyImportReport rep;
+  Err e = ERR_INIT;
+  SurveyData *d = NULL, *dRef = NULL;
+  (void)state;
+  import_ok("cached", fx.zCsv, fx.zCodebook, &rep);
+  char *zToken = data_token("cached");
+  assert_non_null(zToken);
+  assert_int_equal(strlen(zToken), 32);
+  int nCol = (int)store_int(fx.s, "SELECT count(*) FROM survey_column WHERE role <> 'fpc' AND survey_id = "
+                                  "(SELECT id FROM survey WHERE name = 'cached')", -1);
+  assert_int_equal(token_files(zToken), nCol);
+  assert_int_equal(survey_load_ex(fx.s, "cached", NULL, 0, SURVEY_LOAD_NARROW, &d, &e), 0);
+  assert_true(d->nMap > 0);
+  setenv("LMIS_NO_COLCACHE", "1", 1);
+  assert_int_equal(survey_load_ex(fx.s, "cached", NULL, 0, SURVEY_LOAD_NARROW, &dRef, &e), 0);
+  unsetenv("LMIS_NO_COLCACHE");
+  assert_int_equal(dRef->nMap, 0);
+  assert_int_equal(d->nCol, dRef->nCol);
+  assert_memory_equal(d->aWeight, dRef->aWeight, d->n * sizeof(double));
+  assert_memory_equal(d->aPsu, dRef->aPsu, d->n * sizeof(int32_t));
+  for (int i = 0; i < d->nCol; i++) {
+    const SurveyColumn *c = &d->aCol[i], *r = &dRef->aCol[i];
+    if (c->aNum) assert_memory_equal(c->aNum, r->aNum, d->n * sizeof(double));
+    else assert_memory_equal(c->pCode, r->pCode, d->n * (size_t)c->nCodeWidth);
+  }
+  int nMapped = d->nMap;
+  survey_free(d);
+  survey_free(dRef);
+  /* A damaged header: that column comes from its BLOB, and its file is written again. */
+  char *zFile = xasprintf("%s.cols/%s-0", store_path(fx.s), zToken);
+  FILE *f = fopen(zFile, "r+b");
+  assert_non_null(f);
+  assert_int_equal(fwrite("XXXX", 1, 4, f), 4);
+  fclose(f);
+  assert_int_equal(survey_load_ex(fx.s, "cached", NULL, 0, SURVEY_LOAD_NARROW, &d, &e), 0);
+  assert_int_equal(d->nMap, nMapped - 1);
+  survey_free(d);
+  assert_int_equal(survey_load_ex(fx.s, "cached", NULL, 0, SURVEY_LOAD_NARROW, &d, &e), 0);
+  assert_int_equal(d->nMap, nMapped);
+  survey_free(d);
+  /* A truncated file is not used either. */
+  assert_int_equal(truncate(zFile, 4096), 0);
+  assert_int_equal(survey_load_ex(fx.s, "cached", NULL, 0, SURVEY_LOAD_NARROW, &d, &e), 0);
+  assert_int_equal(d->nMap, nMapped - 1);
+  survey_free(d);
+  /* Imported again: a new token, the old files gone. */
+  import_ok("cached", fx.zCsv, fx.zCodebook, &rep);
+  char *zToken2 = data_token("cached");
+  assert_string_not_equal(zToken, zToken2);
+  assert_int_equal(token_files(zToken), 0);
+  assert_int_equal(token_files(zToken2), nCol);
+  assert_int_equal(survey_drop(fx.s, "cached", &e), 0);
+  assert_int_equal(token_files(zToken2), 0);
+  free(zFile);
+  free(zToken);
+  free(zToken2);
 }
 
 static void test_drop(void **state) {
@@ -836,6 +923,7 @@ int main(void) {
     cmocka_unit_test(test_narrow_and_old_format),
     cmocka_unit_test(test_simple_design),
     cmocka_unit_test(test_corrupt_blob),
+    cmocka_unit_test(test_column_cache),
     cmocka_unit_test(test_drop),
     cmocka_unit_test(test_many_problems),
     cmocka_unit_test(test_bad_names_and_files),

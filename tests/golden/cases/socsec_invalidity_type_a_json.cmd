@@ -1,0 +1,2 @@
+args: socsec compute $ROOT/tests/golden/cases/socsec_invalidity_type_a.json --db $DB --json
+exit: 0
