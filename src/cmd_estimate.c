@@ -476,7 +476,7 @@ static int build_domains(EstCmd *x) {
     aJob[t].aCount = xcalloc((size_t)nComb, sizeof(long));
   }
   pthread_t thread;
-  bool bThread = nJob == 2 && pthread_create(&thread, NULL, domain_job, &aJob[1]) == 0;
+  bool bThread = nJob == 2 && thread_start_beside(&thread, domain_job, &aJob[1]) == 0;
   domain_job(&aJob[0]);
   if (bThread) pthread_join(thread, NULL);
   else if (nJob == 2) domain_job(&aJob[1]);

@@ -21,6 +21,9 @@
 #include <stddef.h>
 
 #define COLCACHE_TOKEN_LEN 32   /* hex characters of a data token */
+/* iPos of a column's level indices widened to int32 (what survey_load gives the
+** design's PSUs and strata): COLCACHE_INT32 + the column's position. */
+#define COLCACHE_INT32 1000000
 
 /* A new random data token (COLCACHE_TOKEN_LEN hex digits + NUL) into zOut. */
 void colcache_token(char zOut[COLCACHE_TOKEN_LEN + 1]);

@@ -1166,7 +1166,7 @@ int est_linear_by(const Design *d, EstDomainFn xDomain, void *pArg, int nDom, Es
   for (int pass = 1; pass <= 2 && rc == 0; pass++) {
     for (int t = 0; t < nJob; t++) aJob[t].pass = pass;
     pthread_t thread;
-    bool bThread = nJob == 2 && pthread_create(&thread, NULL, lin_job_main, &aJob[1]) == 0;
+    bool bThread = nJob == 2 && thread_start_beside(&thread, lin_job_main, &aJob[1]) == 0;
     lin_job(&aJob[0]);
     if (bThread) pthread_join(thread, NULL);
     else if (nJob == 2) lin_job(&aJob[1]);

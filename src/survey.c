@@ -2236,12 +2236,24 @@ static int read_column(Store *s, Stmt *q, SurveyData *d, const char *zSurvey, co
     snprintf(zWhy, sizeof zWhy, "%lld bytes of data where %zu rows need %zu", (long long)nByte, n, n * nSize);
     return corrupt(e, zSurvey, m->zName, zWhy);
   }
-  /* The column as stored, mapped from its cached file (colcache.h) when there is one. */
+  /* The column as stored, mapped from its cached file (colcache.h) when there
+  ** is one; level indices to be widened, from the file of them widened when
+  ** there is one (written by the first load that widens them). */
   const char *zDb = d->zToken ? store_path(s) : NULL;
   void *pMap = NULL;
   size_t nMap = 0;
-  const unsigned char *pCached = zDb ? colcache_map(zDb, d->zToken, m->iPos, m->zName, n * nSize, &pMap, &nMap) : NULL;
   bool bInPlace = m->kind == COL_NUMERIC || bNarrow;   /* used as stored, not widened */
+  bool bWiden = !bInPlace && nSize < 4;
+  const unsigned char *pCached = NULL;
+  if (zDb && bWiden) {
+    pCached = colcache_map(zDb, d->zToken, COLCACHE_INT32 + m->iPos, m->zName, n * 4, &pMap, &nMap);
+    if (pCached) {
+      nSize = 4;
+      bWiden = false;
+      bInPlace = true;
+    }
+  }
+  if (zDb && !pCached) pCached = colcache_map(zDb, d->zToken, m->iPos, m->zName, n * nSize, &pMap, &nMap);
   if (pCached && bInPlace) {
     nAlloc = n * nSize;
     pOut = pRead = (unsigned char *)pCached;   /* read-only: never written below (no widening) */
@@ -2263,8 +2275,8 @@ static int read_column(Store *s, Stmt *q, SurveyData *d, const char *zSurvey, co
     return -1;
   }
   colcache_unmap(pMap, nMap);
-  /* Checked below before it is cached for the next load. */
-  bool bPut = zDb && !pCached && bInPlace;
+  /* Checked below before it is cached for the next load (as stored, or widened). */
+  bool bPut = zDb && !pCached && bInPlace, bPutWide = zDb && bWiden;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < nSize / 2; k++) {
@@ -2322,8 +2334,11 @@ static int read_column(Store *s, Stmt *q, SurveyData *d, const char *zSurvey, co
       return corrupt(e, zSurvey, m->zName, "a level index is out of range");
     }
     if (bPut) colcache_put(zDb, d->zToken, m->iPos, m->zName, pOut, n * nSize, true);
+    if (bPutWide) colcache_put(zDb, d->zToken, COLCACHE_INT32 + m->iPos, m->zName, pOut, n * 4, true);
   } else {
-    if (bDesign) {
+    /* Weights and fpc: checked here when read from the database; a column file
+    ** was checked before it was written, and the estimators check them again. */
+    if (bDesign && !pCached) {
       /* Positive and finite: the bits of a[i] in [1, those of DBL_MAX], i.e. the
       ** bits minus 1 below them (a reduction, no branch); the message only on failure. */
       const double *a = (const double *)(void *)pOut;

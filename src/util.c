@@ -4,6 +4,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,4 +276,25 @@ const char *utc_minute(int64_t t, char z[32]) {
   struct tm tm;
   if (!gmtime_r(&tt, &tm) || !strftime(z, 32, "%Y-%m-%d %H:%M", &tm)) snprintf(z, 32, "%lld", (long long)t);
   return z;
+}
+
+/* Linux first places a new thread on its creator's CPU and moves it only later:
+** for a split of a few milliseconds of work the two halves then mostly run one
+** after the other (measured: 7 ms instead of 4.5 for two 2.2 ms halves). */
+int thread_start_beside(void *pThread, void *(*xMain)(void *), void *pArg) {
+  pthread_t *pt = pThread;
+#if defined(__linux__) && defined(CPU_SET)
+  cpu_set_t set;
+  int me = sched_getcpu();
+  if (me >= 0 && me < CPU_SETSIZE && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 2) {
+    pthread_attr_t attr;
+    CPU_CLR(me, &set);
+    if (pthread_attr_init(&attr) == 0) {
+      int rc = pthread_attr_setaffinity_np(&attr, sizeof set, &set) == 0 ? pthread_create(pt, &attr, xMain, pArg) : -1;
+      pthread_attr_destroy(&attr);
+      if (rc == 0) return 0;
+    }
+  }
+#endif
+  return pthread_create(pt, NULL, xMain, pArg);
 }

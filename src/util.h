@@ -68,6 +68,11 @@ int64_t now_seconds(void);
 /* Hex-encode n random bytes from libsodium into a new string. */
 char *random_token(size_t nBytes);
 
+/* Start a thread to share a computation with the calling one, on another CPU
+** than the caller's where the process may use several (else as pthread_create
+** would); returns pthread_create's result. pThread is a pthread_t. */
+int thread_start_beside(void *pThread, void *(*xMain)(void *), void *pArg);
+
 /* UNIX seconds t as "YYYY-MM-DD HH:MM" (UTC) in z; returns z. */
 const char *utc_minute(int64_t t, char z[32]);
 

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 #include <string.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <sched.h>
 #include "util.h"
 
 static void test_buf_limit(void **state) {
@@ -101,10 +103,38 @@ static void test_strings(void **state) {
   free(t2);
 }
 
+/* The thread runs; where the process may use two CPUs or more, it may not use the creator's. */
+typedef struct Beside {
+  int iCreator;
+  bool bRan, bMayUseCreatorsCpu;
+} Beside;
+
+static void *beside_main(void *pArg) {
+  Beside *p = pArg;
+  cpu_set_t set;
+  p->bRan = true;
+  p->bMayUseCreatorsCpu = pthread_getaffinity_np(pthread_self(), sizeof set, &set) != 0 || CPU_ISSET(p->iCreator, &set);
+  return NULL;
+}
+
+static void test_thread_beside(void **state) {
+  (void)state;
+  cpu_set_t set;
+  pthread_t t;
+  Beside b = {sched_getcpu(), false, true};
+  assert_int_equal(sched_getaffinity(0, sizeof set, &set), 0);
+  assert_int_equal(thread_start_beside(&t, beside_main, &b), 0);
+  assert_int_equal(pthread_join(t, NULL), 0);
+  assert_true(b.bRan);
+  if (CPU_COUNT(&set) >= 2 && b.iCreator >= 0) assert_false(b.bMayUseCreatorsCpu);
+  char z[32];
+  assert_string_equal(utc_minute(86400 + 3600 + 60, z), "1970-01-02 01:01");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_buf_limit), cmocka_unit_test(test_buf_detach), cmocka_unit_test(test_arena),
-    cmocka_unit_test(test_parse_int), cmocka_unit_test(test_utf8),       cmocka_unit_test(test_strings),
+    cmocka_unit_test(test_parse_int), cmocka_unit_test(test_utf8),       cmocka_unit_test(test_strings), cmocka_unit_test(test_thread_beside),
   };
   return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
