@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "store.h"
 #include "util.h"
+#include "testdb.h"
 
 typedef struct Fixture {
   char zDir[64];
@@ -28,13 +29,7 @@ static int setup(void **state) {
   Fixture *f = xcalloc(1, sizeof *f);
   Err e = ERR_INIT;
   Principal who;
-  snprintf(f->zDir, sizeof f->zDir, "/tmp/lmis-test-audit.XXXXXX");
-  if (!mkdtemp(f->zDir)) return -1;
-  f->zDb = xasprintf("%s/audit.db", f->zDir);
-  if (store_open(f->zDb, STORE_CREATE, &f->s, &e) || store_migrate(f->s, &e)) {
-    err_print(&e);
-    return -1;
-  }
+  if (testdb_open("audit", f->zDir, &f->zDb, &f->s)) return -1;
   memset(&who, 0, sizeof who);
   who.accountId = 0;
   who.role = ROLE_LABOUR_INSPECTOR;
@@ -53,11 +48,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   Fixture *f = *state;
-  char *z = xasprintf("rm -rf '%s'", f->zDir);
-  store_close(f->s);
-  if (system(z) != 0) fprintf(stderr, "could not remove %s\n", f->zDir);
-  free(z);
-  free(f->zDb);
+  testdb_close(f->zDir, f->zDb, f->s);
   free(f);
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "pii.h"
 #include "store.h"
 #include "util.h"
+#include "testdb.h"
 
 typedef struct Fixture {
   char zDir[64];
@@ -22,25 +23,11 @@ typedef struct Fixture {
   Principal insp, insp2, migrant, imm, admin, pub;
 } Fixture;
 
-static Principal who(int64_t id, Role r, const char *zName) {
-  Principal p;
-  memset(&p, 0, sizeof p);
-  p.accountId = id;
-  p.role = r;
-  snprintf(p.zUsername, sizeof p.zUsername, "%s", zName);
-  return p;
-}
 
 static int setup(void **state) {
   Fixture *f = xcalloc(1, sizeof *f);
   Err e = ERR_INIT;
-  snprintf(f->zDir, sizeof f->zDir, "/tmp/lmis-test-case.XXXXXX");
-  if (!mkdtemp(f->zDir)) return -1;
-  f->zDb = xasprintf("%s/case.db", f->zDir);
-  if (store_open(f->zDb, STORE_CREATE, &f->s, &e) || store_migrate(f->s, &e)) {
-    err_print(&e);
-    return -1;
-  }
+  if (testdb_open("case", f->zDir, &f->zDb, &f->s)) return -1;
   /* Reference codes the intake checks, and the accounts (no password needed). */
   if (store_exec(f->s,
                  "INSERT INTO language(alpha2, alpha3, name_en) VALUES('en','eng','English'),('fr','fra','French');"
@@ -52,23 +39,19 @@ static int setup(void **state) {
     err_print(&e);
     return -1;
   }
-  f->insp = who(1, ROLE_LABOUR_INSPECTOR, "insp");
-  f->insp2 = who(2, ROLE_LABOUR_INSPECTOR, "insp2");
-  f->migrant = who(3, ROLE_MIGRANT, "mig");
-  f->imm = who(4, ROLE_IMMIGRATION_OFFICER, "imm");
-  f->admin = who(5, ROLE_ADMIN, "adm");
-  f->pub = who(0, ROLE_PUBLIC, "");
+  f->insp = test_who(1, ROLE_LABOUR_INSPECTOR, "insp");
+  f->insp2 = test_who(2, ROLE_LABOUR_INSPECTOR, "insp2");
+  f->migrant = test_who(3, ROLE_MIGRANT, "mig");
+  f->imm = test_who(4, ROLE_IMMIGRATION_OFFICER, "imm");
+  f->admin = test_who(5, ROLE_ADMIN, "adm");
+  f->pub = test_who(0, ROLE_PUBLIC, "");
   *state = f;
   return 0;
 }
 
 static int teardown(void **state) {
   Fixture *f = *state;
-  char *z = xasprintf("rm -rf '%s'", f->zDir);
-  store_close(f->s);
-  if (system(z) != 0) fprintf(stderr, "could not remove %s\n", f->zDir);
-  free(z);
-  free(f->zDb);
+  testdb_close(f->zDir, f->zDb, f->s);
   free(f);
   return 0;
 }

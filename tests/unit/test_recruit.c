@@ -17,6 +17,7 @@
 #include "cost.h"
 #include "store.h"
 #include "util.h"
+#include "testdb.h"
 
 typedef struct Fixture {
   char zDir[64];
@@ -34,14 +35,7 @@ static void exec_ok(Store *s, const char *zSql) {
 
 static int setup(void **state) {
   Fixture *f = xcalloc(1, sizeof *f);
-  Err e = ERR_INIT;
-  snprintf(f->zDir, sizeof f->zDir, "/tmp/lmis-test-recruit.XXXXXX");
-  if (!mkdtemp(f->zDir)) return -1;
-  f->zDb = xasprintf("%s/recruit.db", f->zDir);
-  if (store_open(f->zDb, STORE_CREATE, &f->s, &e) || store_migrate(f->s, &e)) {
-    err_print(&e);
-    return -1;
-  }
+  if (testdb_open("recruit", f->zDir, &f->zDb, &f->s)) return -1;
   exec_ok(f->s,
           "INSERT INTO country(alpha2, alpha3, numeric, name_en) VALUES ('NP','NPL','524','Nepal'),"
           "('QA','QAT','634','Qatar'),('PH','PHL','608','Philippines'),('SA','SAU','682','Saudi Arabia'),"
@@ -57,11 +51,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   Fixture *f = *state;
-  char *z = xasprintf("rm -rf '%s'", f->zDir);
-  store_close(f->s);
-  if (system(z) != 0) fprintf(stderr, "could not remove %s\n", f->zDir);
-  free(z);
-  free(f->zDb);
+  testdb_close(f->zDir, f->zDb, f->s);
   free(f);
   return 0;
 }
