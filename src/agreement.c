@@ -1403,23 +1403,6 @@ static json_t *practice_rows(Store *s, const char *zFts, const char *zText, cons
   return a;
 }
 
-json_t *practice_search(Store *s, const char *zText, const char *zCountry, int nLimit, Err *e) {
-  char *zFts = NULL;
-  char zC[3];
-  json_t *a;
-  if (nLimit <= 0) nLimit = SEARCH_DEFAULT;
-  if (nLimit > SEARCH_MAX) nLimit = SEARCH_MAX;
-  if (search_text(zText, NULL, &zFts, e)) return NULL;
-  if (zCountry && repo_country(s, zCountry, zC, e)) {
-    free(zFts);
-    return NULL;
-  }
-  a = practice_rows(s, zFts, zText, zCountry ? zC : NULL, nLimit, "[", "]", e);
-  free(zFts);
-  if (!a) return NULL;
-  return json_pack("{s:o, s:I, s:o}", "query", jtext(zText), "total", (json_int_t)json_array_size(a), "results", a);
-}
-
 json_t *practice_get(Store *s, const char *zRef, Err *e) {
   Stmt *q = store_prepare(s,
     "SELECT p.ref, p.title_en, p.theme, p.mflm, p.year, p.regional_body, p.lang, p.description, p.evidence, p.source,"

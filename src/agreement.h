@@ -106,8 +106,6 @@ json_t *r86_model(Store *s, Err *e);
 
 /* ---- practices, ratifications, corridors, indicators ---- */
 
-/* {total, results:[{id, title, theme, mflm, countries, year, snippet?}]}, zText NULL lists all. */
-json_t *practice_search(Store *s, const char *zText, const char *zCountry, int nLimit, Err *e);
 json_t *practice_get(Store *s, const char *zRef, Err *e);
 
 /* Good practices for the web pages: free text (the same stemmed search as the

@@ -29,6 +29,18 @@ static const CliOpt aAgreementOpt[] = {
   OPT_END};
 
 /* Sorted by name; `lmis help` prints them in this order. */
+/* The filters of `practice list` and `practice search` (those of the /practices page). */
+static const CliOpt aPracticeOpt[] = {
+  {"--country", "ISO", "only practices of this country"},
+  {"--theme", "THEME", "only practices of this theme (as `practice list` shows it)"},
+  {"--mflm", "AREA", "only practices under this principle area of the ILO Multilateral Framework (I to IX)"},
+  {"--regional-body", "NAME", "only practices of this regional body, e.g. ASEAN"},
+  {"--year", "YYYY", "only practices of this year"},
+  {"--limit", "N", "at most N (1-100, default 20)"},
+  {"--offset", "N", "skip the first N (paging)"},
+  OPT_END,
+};
+
 static const CliCommand aCommand[] = {
   {"agency check", cmd_agency_check, "NAME...", "is this agency licensed? match a name (typos, accents, other scripts) or licence",
    "agency.read", CMD_DB | CMD_JSON, 1, 32,
@@ -235,11 +247,9 @@ static const CliCommand aCommand[] = {
   {"practice import", cmd_practice_import, "FILE.json", "import good practices (the agreement import format)",
    "agreement.manage", CMD_DB | CMD_WRITE | CMD_JSON, 1, 1, aNoOpt},
   {"practice list", cmd_practice_list, "", "list good practices",
-   "agreement.read", CMD_DB | CMD_JSON, 0, 0,
-   (const CliOpt[]){{"--country", "ISO", "only practices of this country"}, {"--limit", "N", "at most N (default 100)"}, OPT_END}},
+   "agreement.read", CMD_DB | CMD_JSON, 0, 0, aPracticeOpt},
   {"practice search", cmd_practice_search, "TEXT...", "full-text search over good practices",
-   "agreement.read", CMD_DB | CMD_JSON, 1, 32,
-   (const CliOpt[]){{"--country", "ISO", "only practices of this country"}, {"--limit", "N", "at most N (default 20)"}, OPT_END}},
+   "agreement.read", CMD_DB | CMD_JSON, 1, 32, aPracticeOpt},
   {"practice show", cmd_practice_show, "ID", "show a good practice",
    "agreement.read", CMD_DB | CMD_JSON, 1, 1, aNoOpt},
   {"ratification import", cmd_ratification_import, "FILE.json", "import ratifications (country, instrument, date, status, exclusions)",

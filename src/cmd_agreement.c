@@ -271,17 +271,30 @@ static void print_practices(CliCtx *c, json_t *j) {
   }
 }
 
-int cmd_practice_list(CliCtx *c) {
-  long long n;
-  if (cli_opt_int(c, "--limit", 1, 100, 100, &n)) return -1;
-  return emit(c, practice_search(c->store, NULL, cli_opt(c, "--country"), (int)n, &c->err), print_practices);
+/* practice list and search: the filters and paging of the /practices page (zText NULL: all). */
+static int practices(CliCtx *c, const char *zText) {
+  PracticeQuery q;
+  long long n, year, off;
+  memset(&q, 0, sizeof q);
+  if (cli_opt_int(c, "--limit", 1, 100, 20, &n) || cli_opt_int(c, "--year", 1900, 2200, 0, &year) ||
+      cli_opt_int(c, "--offset", 0, 100000, 0, &off))
+    return -1;
+  q.zText = zText;
+  q.zCountry = cli_opt(c, "--country");
+  q.zTheme = cli_opt(c, "--theme");
+  q.zMflm = cli_opt(c, "--mflm");
+  q.zRegion = cli_opt(c, "--regional-body");
+  q.year = (int)year;
+  q.nLimit = (int)n;
+  q.nOffset = (int)off;
+  return emit(c, practice_query(c->store, &q, &c->err), print_practices);
 }
 
+int cmd_practice_list(CliCtx *c) { return practices(c, NULL); }
+
 int cmd_practice_search(CliCtx *c) {
-  long long n;
-  if (cli_opt_int(c, "--limit", 1, 100, 20, &n)) return -1;
   char *z = join_args(c, 0);
-  int rc = emit(c, practice_search(c->store, z, cli_opt(c, "--country"), (int)n, &c->err), print_practices);
+  int rc = practices(c, z);
   free(z);
   return rc;
 }

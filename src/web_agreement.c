@@ -149,12 +149,6 @@ int api_agreement_comment(Request *r) {
   return 0;
 }
 
-int api_practices(Request *r) {
-  Err e = ERR_INIT;
-  long long n;
-  if (req_query_int(r, "limit", 1, 100, 20, &n)) return -1;
-  return send_or_fail(r, practice_search(r->store, qparam(r, "q"), qparam(r, "country"), (int)n, &e), &e);
-}
 
 int api_practice(Request *r) {
   Err e = ERR_INIT;
@@ -635,6 +629,14 @@ static int fill_practice_query(Request *r, PracticeQuery *q) {
   q->nOffset = (int)off;
   q->zLang = r->zLang;
   return 0;
+}
+
+/* The same search, filters, facets and paging as the /practices page. */
+int api_practices(Request *r) {
+  Err e = ERR_INIT;
+  PracticeQuery q;
+  if (fill_practice_query(r, &q)) return -1;
+  return send_or_fail(r, practice_query(r->store, &q, &e), &e);
 }
 
 /* "/practices?" and the current filters, with zKey set to zValue (NULL: dropped),

@@ -1765,6 +1765,21 @@ class TPractices(unittest.TestCase):
         # the list is in the navigation and on the home page
         self.assertIn(b'href="/practices"', request("GET", "/").body)
 
+    def test_api_has_the_pages_filters_and_paging(self):
+        j = request("GET", "/api/v1/practices?limit=100").json()
+        self.assertEqual(j["total"], len(j["results"]))
+        self.assertIn("facets", j)
+        one = request("GET", "/api/v1/practices?limit=1&offset=1").json()
+        self.assertEqual((one["limit"], one["offset"], len(one["results"])), (1, 1, 1))
+        self.assertEqual(one["results"][0]["id"], j["results"][1]["id"])
+        asean = request("GET", "/api/v1/practices?regional_body=ASEAN").json()
+        self.assertGreaterEqual(asean["total"], 1)
+        self.assertTrue(all(r["regional_body"] == "ASEAN" for r in asean["results"]))
+        r = request("GET", "/api/v1/practices?mflm=XI")
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("mflm", r.json()["detail"] + r.json().get("title", "") + str(r.json()))
+        self.assertEqual(request("GET", "/api/v1/practices?year=abc").status, 400)
+
     def test_search_finds_a_word_of_the_description_only(self):
         p = request("GET", "/api/v1/practices/pa-employer-reference-letter").json()
         self.assertIn("maritime", p["description"])

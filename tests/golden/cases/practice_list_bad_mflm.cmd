@@ -1,0 +1,2 @@
+args: practice list --mflm XI --db $DB
+exit: 1

@@ -1,0 +1,2 @@
+args: practice list --regional-body ASEAN --db $DB
+exit: 0
