@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <microhttpd.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -42,7 +41,7 @@ int cmd_help(CliCtx *c) {
 
 int cmd_version(CliCtx *c) {
   char zMhd[32];
-  snprintf(zMhd, sizeof zMhd, "%s", MHD_get_version());
+  snprintf(zMhd, sizeof zMhd, "%s", http_lib_version());
   if (c->bJson) {
     json_t *j = json_pack("{s:s, s:i, s:{s:s, s:s, s:s, s:s, s:s}}", "version", LMIS_VERSION, "schema",
                           store_schema_latest(), "libraries", "sqlite", sqlite3_libversion(), "libmicrohttpd",

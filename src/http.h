@@ -187,4 +187,9 @@ const char *req_t(Request *r, const char *zMsgid);
 ** Caller owns the result. */
 json_t *problem_json(const Err *e, int status, const char *zInstance);
 
+/* Load libmicrohttpd (once; see http.c): 0, or -1 saying which package is missing. */
+int http_lib_load(Err *e);
+/* libmicrohttpd's version, or "not installed" (static string). */
+const char *http_lib_version(void);
+
 #endif

@@ -24,7 +24,6 @@
 #include "util.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -522,25 +521,14 @@ static pthread_once_t gCurlOnce = PTHREAD_ONCE_INIT;
 static void curl_api_load(void) {
   /* Debian's GnuTLS build first (libcurl4-gnutls-dev, which scripts/deps.sh installs), then OpenSSL's. */
   static const char *const azLib[] = {"libcurl-gnutls.so.4", "libcurl.so.4"};
-  void *h = NULL;
-  for (size_t i = 0; i < COUNT(azLib) && !h; i++) h = dlopen(azLib[i], RTLD_NOW | RTLD_LOCAL);
-  if (!h) return;
-  /* The library stays loaded for the life of the process: no dlclose. */
-  struct {
-    const char *zName;
-    void **pp;
-  } aSym[] = {
+  const DlSym aSym[] = {
     {"curl_global_init", (void **)&gCurl.global_init},     {"curl_global_cleanup", (void **)&gCurl.global_cleanup},
     {"curl_easy_init", (void **)&gCurl.easy_init},         {"curl_easy_setopt", (void **)&gCurl.easy_setopt},
     {"curl_easy_perform", (void **)&gCurl.easy_perform},   {"curl_easy_getinfo", (void **)&gCurl.easy_getinfo},
     {"curl_easy_cleanup", (void **)&gCurl.easy_cleanup},   {"curl_easy_strerror", (void **)&gCurl.easy_strerror},
     {"curl_slist_append", (void **)&gCurl.slist_append},   {"curl_slist_free_all", (void **)&gCurl.slist_free_all},
   };
-  for (size_t i = 0; i < COUNT(aSym); i++) {
-    *aSym[i].pp = dlsym(h, aSym[i].zName);
-    if (!*aSym[i].pp) return;
-  }
-  gCurlLoaded = true;
+  gCurlLoaded = dl_load(azLib, COUNT(azLib), aSym, COUNT(aSym));
 }
 
 static void common_options(CURL *h, const NotifyConfig *cfg, char *zErrBuf) {

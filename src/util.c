@@ -3,6 +3,7 @@
 */
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -297,4 +298,13 @@ int thread_start_beside(void *pThread, void *(*xMain)(void *), void *pArg) {
   }
 #endif
   return pthread_create(pt, NULL, xMain, pArg);
+}
+
+bool dl_load(const char *const *azLib, size_t nLib, const DlSym *aSym, size_t nSym) {
+  void *h = NULL;
+  for (size_t i = 0; i < nLib && !h; i++) h = dlopen(azLib[i], RTLD_NOW | RTLD_LOCAL);
+  if (!h) return false;
+  for (size_t i = 0; i < nSym; i++)
+    if (!(*aSym[i].pp = dlsym(h, aSym[i].zName))) return false;
+  return true;
 }

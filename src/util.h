@@ -73,6 +73,18 @@ char *random_token(size_t nBytes);
 ** would); returns pthread_create's result. pThread is a pthread_t. */
 int thread_start_beside(void *pThread, void *(*xMain)(void *), void *pArg);
 
+/* A symbol to look up in a shared library, and where its address goes. */
+typedef struct DlSym {
+  const char *zName;
+  void **pp;
+} DlSym;
+
+/* Open the first library of azLib that loads (dlopen; it stays loaded for the
+** life of the process) and fill every aSym[i].pp; false when no library loads or
+** a symbol is missing. Libraries most commands never use are loaded so, on first
+** use, rather than linked: each linked library adds to the start of every command. */
+bool dl_load(const char *const *azLib, size_t nLib, const DlSym *aSym, size_t nSym);
+
 /* UNIX seconds t as "YYYY-MM-DD HH:MM" (UTC) in z; returns z. */
 const char *utc_minute(int64_t t, char z[32]);
 
