@@ -13,7 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 
 /* Print a case (case_get, case_track, case_act) for people. */

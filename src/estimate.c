@@ -921,7 +921,7 @@ typedef struct LinJob {
   const Plan *p;
   EstDomainFn xDomain;
   void *pArg;
-  int nDom, k0, k1;
+  int nDom, nItem;
   int pass;        /* 1: the sums (and the totals' PSU totals); 2: the others' PSU totals */
   size_t u0, u1;
   const EstItem *aItem;
@@ -937,7 +937,7 @@ static void lin_job(LinJob *job) {
   const Design *d = job->d;
   const Plan *pp = job->p;
   const EstItem *aItem = job->aItem;
-  int nDom = job->nDom, k0 = job->k0, k1 = job->k1, nVar = 0;
+  int nDom = job->nDom, k0 = 0, k1 = job->nItem, nVar = 0;
   size_t nD = (size_t)nDom;
   LinState *aSt = job->aSt;
   Acc *aAcc = job->aAcc;
@@ -1153,8 +1153,7 @@ int est_linear_by(const Design *d, EstDomainFn xDomain, void *pArg, int nDom, Es
     j->pArg = pArg;
     j->nDom = nDom;
     j->aItem = aItem;
-    j->k0 = 0;
-    j->k1 = nItem;
+    j->nItem = nItem;
     j->u0 = t == 0 ? 0 : uSplit;
     j->u1 = t == 0 ? uSplit : p.n;
     j->aSt = aSt + (size_t)t * nKD;

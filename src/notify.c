@@ -502,16 +502,16 @@ static char *email_message(const NotifyConfig *cfg, const char *zTo, const char 
 
 /* The libcurl functions lmis calls, from the shared library loaded by curl_api_load. */
 typedef struct CurlApi {
-  CURLcode (*global_init)(long);
-  void (*global_cleanup)(void);
-  CURL *(*easy_init)(void);
-  CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
-  CURLcode (*easy_perform)(CURL *);
-  CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
-  void (*easy_cleanup)(CURL *);
-  const char *(*easy_strerror)(CURLcode);
-  struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-  void (*slist_free_all)(struct curl_slist *);
+  __typeof__(curl_global_init) *global_init;
+  __typeof__(curl_global_cleanup) *global_cleanup;
+  __typeof__(curl_easy_init) *easy_init;
+  __typeof__(curl_easy_setopt) *easy_setopt;
+  __typeof__(curl_easy_perform) *easy_perform;
+  __typeof__(curl_easy_getinfo) *easy_getinfo;
+  __typeof__(curl_easy_cleanup) *easy_cleanup;
+  __typeof__(curl_easy_strerror) *easy_strerror;
+  __typeof__(curl_slist_append) *slist_append;
+  __typeof__(curl_slist_free_all) *slist_free_all;
 } CurlApi;
 
 static CurlApi gCurl;           /* written once by curl_api_load, then read only */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <pthread.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -70,8 +71,8 @@ char *random_token(size_t nBytes);
 
 /* Start a thread to share a computation with the calling one, on another CPU
 ** than the caller's where the process may use several (else as pthread_create
-** would); returns pthread_create's result. pThread is a pthread_t. */
-int thread_start_beside(void *pThread, void *(*xMain)(void *), void *pArg);
+** would); returns pthread_create's result. */
+int thread_start_beside(pthread_t *pThread, void *(*xMain)(void *), void *pArg);
 
 /* A symbol to look up in a shared library, and where its address goes. */
 typedef struct DlSym {

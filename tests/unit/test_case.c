@@ -23,7 +23,6 @@ typedef struct Fixture {
   Principal insp, insp2, migrant, imm, admin, pub;
 } Fixture;
 
-
 static int setup(void **state) {
   Fixture *f = xcalloc(1, sizeof *f);
   Err e = ERR_INIT;
